@@ -1,0 +1,49 @@
+"""Flask-Admin views: registering them on the app is all this package exposes."""
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext as _l
+
+from models import (Asset, AssetCategory, Building, Contract, Department, Employee, FuelCard, Room, Supplier,
+                    Vehicle, db)
+
+from .assets import AssetView
+from .auth import LoginView, LogoutView, load_user
+from .contracts import ContractView, SupplierView
+from .dashboard import DashboardView
+from .org import AssetCategoryView, DepartmentView, EmployeeView
+from .premises import BuildingView, RoomView
+from .vehicles import FuelCardView, VehicleView
+
+PROPERTY = _l("Property")
+TRANSPORT = _l("Transport")
+CONTRACTS = _l("Contracts")
+PREMISES = _l("Buildings and rooms")
+REFERENCE = _l("Reference data")
+ADMINISTRATION = _l("Administration")
+
+
+def init_admin(app) -> Admin:
+    from app import TRANSLATIONS, login_manager
+
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "login.index"
+    admin = Admin(
+        app,
+        name=_l("Khozchast"),
+        theme=Bootstrap4Theme(base_template="admin/khozchast_base.html", fluid=True),
+        index_view=DashboardView(name=_l("Home"), url="/admin"),
+        translations_path=str(TRANSLATIONS),
+    )
+    admin.add_view(AssetView(Asset, db.session, category=PROPERTY, endpoint="asset"))
+    admin.add_view(VehicleView(Vehicle, db.session, category=TRANSPORT, endpoint="vehicle"))
+    admin.add_view(FuelCardView(FuelCard, db.session, category=TRANSPORT, endpoint="fuelcard"))
+    admin.add_view(ContractView(Contract, db.session, category=CONTRACTS, endpoint="contract"))
+    admin.add_view(SupplierView(Supplier, db.session, category=CONTRACTS, endpoint="supplier"))
+    admin.add_view(BuildingView(Building, db.session, category=PREMISES, endpoint="building"))
+    admin.add_view(RoomView(Room, db.session, category=PREMISES, endpoint="room"))
+    admin.add_view(DepartmentView(Department, db.session, category=REFERENCE, endpoint="department"))
+    admin.add_view(EmployeeView(Employee, db.session, category=REFERENCE, endpoint="employee"))
+    admin.add_view(AssetCategoryView(AssetCategory, db.session, category=REFERENCE, endpoint="assetcategory"))
+    admin.add_view(LoginView(name=_l("Log in"), endpoint="login", url="/admin/login"))
+    admin.add_view(LogoutView(name=_l("Log out"), endpoint="logout", url="/admin/logout"))
+    return admin

@@ -1,0 +1,33 @@
+"""Fixed assets: the list clerks live in."""
+from models import Asset
+
+from . import pickers
+from .base import SecuredModelView
+
+
+class AssetView(SecuredModelView):
+    column_list = ("inventory_number", "name", "category", "status", "book_value", "residual_value",
+                   "responsible", "department", "room", "commissioned_on")
+    column_details_list = ("inventory_number", "name", "category", "serial_number", "year_made", "accepted_on",
+                           "commissioned_on", "book_value", "depreciation", "residual_value",
+                           "useful_life_months", "balance_account", "status", "responsible", "department",
+                           "room", "supplier", "contract", "written_off_on", "write_off_act", "disposed_on",
+                           "disposal_document", "notes", "created_at", "updated_at")
+    column_searchable_list = ("inventory_number", "name", "serial_number")
+    column_sortable_list = ("inventory_number", "name", ("category", "category.name"), "status", "book_value",
+                            ("responsible", "responsible.full_name"), ("department", "department.name"),
+                            "commissioned_on")
+    column_filters = ("status", pickers.by(Asset.category_id, "category"),
+                      pickers.by(Asset.department_id, "department"),
+                      pickers.by(Asset.responsible_id, "responsible"), pickers.by(Asset.room_id, "room"),
+                      pickers.by(Asset.supplier_id, "supplier"), "balance_account", "accepted_on",
+                      "commissioned_on", "book_value", "written_off_on")
+    form_columns = ("inventory_number", "name", "category", "serial_number", "year_made", "accepted_on",
+                    "commissioned_on", "book_value", "depreciation", "useful_life_months", "balance_account",
+                    "status", "responsible", "department", "room", "supplier", "contract", "notes")
+    form_ajax_refs = {"responsible": pickers.EMPLOYEE, "room": pickers.ROOM, "supplier": pickers.SUPPLIER,
+                      "contract": pickers.CONTRACT}
+    column_editable_list = ("name", "serial_number", "year_made", "notes")
+    column_default_sort = "inventory_number"
+    # Lists load their related rows with the page, not one query per row.
+    column_auto_select_related = True

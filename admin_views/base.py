@@ -1,0 +1,218 @@
+"""The secured base view every model view derives from.
+
+It holds what all lists share: who may read and write, Russian formats, exact money fields,
+the rows a batch operation acts on (ticked or found), and refusing deletes that would orphan.
+"""
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin.babel import gettext as admin_gettext  # noqa: F401  (Flask-Admin's own domain)
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.filters import FilterConverter
+from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_admin.model import typefmt
+from flask_admin.model.filters import convert
+from flask_admin.model.form import converts
+from flask_babel import format_date, format_datetime, format_decimal, gettext, lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import inspect as sa_inspect, select
+from sqlalchemy.exc import IntegrityError
+
+from models import ChangeLogEntry, LabeledEnum, Role, db
+from models.labels import ENTITY_LABELS, FIELD_LABELS
+from services.references import referrers
+
+from .fields import MoneyField
+
+EVERYONE = frozenset(Role)
+EDITORS = frozenset({Role.admin, Role.clerk})
+
+
+def current_role() -> Role | None:
+    if current_user and current_user.is_authenticated and current_user.is_active:
+        return current_user.role
+    return None
+
+
+class RoleAccess:
+    """Read for ``read_roles``, write for ``write_roles``; anonymous visitors go to the login page."""
+
+    read_roles = EVERYONE
+    write_roles = EDITORS
+
+    def is_accessible(self):
+        return current_role() in self.read_roles
+
+    def may_write(self) -> bool:
+        return current_role() in self.write_roles
+
+    def inaccessible_callback(self, name, **kwargs):
+        if current_role() is None:
+            return redirect(url_for("login.index", next=request.full_path))
+        abort(403)
+
+
+def _date(view, value, name):
+    return format_date(value, "dd.MM.yyyy")
+
+
+def _datetime(view, value, name):
+    return format_datetime(value, "dd.MM.yyyy HH:mm")
+
+
+def _money(view, value, name):
+    return format_decimal(value, "#,##0.00")
+
+
+def _label(view, value, name):
+    return str(value.label)
+
+
+FORMATTERS = {LabeledEnum: _label, datetime: _datetime, date: _date, Decimal: _money}
+FORMATTERS.update(typefmt.BASE_FORMATTERS)
+
+
+class ModelConverter(AdminModelConverter):
+    @converts("Money")
+    def conv_money(self, field_args, **extra):
+        return MoneyField(**field_args)
+
+
+class FiltersConverter(FilterConverter):
+    @convert("money")
+    def conv_money(self, column, name, **kwargs):
+        return [f(column, name, **kwargs) for f in self.float_filters]
+
+
+class SecuredModelView(RoleAccess, ModelView):
+    """Flask-Admin's SQLAlchemy view, secured and localised. Subclasses declare columns only."""
+
+    form_base_class = FlaskForm  # CSRF token on every form, delete and action
+    model_form_converter = ModelConverter
+    filter_converter = FiltersConverter()
+    column_type_formatters = FORMATTERS
+    column_type_formatters_detail = FORMATTERS
+    can_view_details = True
+    can_set_page_size = True
+    page_size = 50
+    details_modal = False
+    edit_modal = False
+    create_modal = False
+    list_template = "admin/khozchast_list.html"
+    details_template = "admin/khozchast_details.html"
+
+    def __init__(self, model, session=None, **kwargs):
+        one, many = ENTITY_LABELS[model.__tablename__]
+        kwargs.setdefault("name", many)
+        self.column_labels = {**FIELD_LABELS, **(self.column_labels or {})}
+        self._enum_choices(model)
+        super().__init__(model, session or db.session, **kwargs)
+
+    def _enum_choices(self, model):
+        """Show and offer every enum column by its translated label."""
+        choices = dict(self.column_choices or {})
+        for column in model.__table__.columns:
+            enum_class = getattr(column.type, "enum_class", None)
+            if enum_class and issubclass(enum_class, LabeledEnum):
+                choices.setdefault(column.key, enum_class.choices())
+        self.column_choices = choices
+        self.form_choices = {**choices, **(self.form_choices or {})}
+
+    # Permissions: read for every role in read_roles, change only for write_roles.
+    @property
+    def can_create(self):
+        return self.may_write() and self.allow_create
+
+    @property
+    def can_edit(self):
+        return self.may_write() and self.allow_edit
+
+    @property
+    def can_delete(self):
+        return self.may_write() and self.allow_delete
+
+    allow_create = allow_edit = allow_delete = True
+
+    def is_action_allowed(self, name):
+        if name == "delete" and not self.can_delete:
+            return False
+        return super().is_action_allowed(name)
+
+    def _get_filter_groups(self):
+        # Drop-down options come from the database: read them per request, not once at start-up.
+        groups = super()._get_filter_groups()
+        for items in (groups or {}).values():
+            for item in items:
+                flt = self._filters[item["index"]]
+                if callable(flt.options):
+                    item["options"] = [(k, str(v)) for k, v in flt.options()]
+        return groups
+
+    # The rows a batch operation acts on.
+    def found_query(self):
+        """Every row the list shows now: its search, filters and sort, without paging."""
+        args = self._get_list_extra_args()
+        sort = self._get_column_by_idx(args.sort)
+        _count, query = self.get_list(
+            0, sort[0] if sort else None, args.sort_desc, args.search, args.filters,
+            execute=False, page_size=0,
+        )
+        return query
+
+    def selected_query(self, ids):
+        pk = getattr(self.model, self._primary_key)
+        return self.get_query().filter(pk.in_([int(i) for i in ids]))
+
+    def batch_ids_query(self, batch_id):
+        """Ids of the records of this view's table that one change-log batch touched."""
+        return select(ChangeLogEntry.entity_id).where(
+            ChangeLogEntry.batch_id == batch_id, ChangeLogEntry.entity == self.model.__tablename__
+        )
+
+    # ``?batch=<id>`` narrows the list to what one operation changed (its result links here).
+    def _narrow_to_batch(self, query):
+        batch_id = request.args.get("batch") if request else None
+        if batch_id:
+            query = query.filter(getattr(self.model, self._primary_key).in_(self.batch_ids_query(batch_id)))
+        return query
+
+    def get_query(self):
+        return self._narrow_to_batch(super().get_query())
+
+    def get_count_query(self):
+        return self._narrow_to_batch(super().get_count_query())
+
+    # Deletes never orphan: say what still refers to the record.
+    def delete_model(self, model):
+        blocking = referrers(self.session, model)
+        if blocking:
+            what = ", ".join(f"{ENTITY_LABELS.get(t, (t, t))[1]}: {n}" for t, n in blocking)
+            flash(gettext("Cannot delete «%(record)s»: it is still referred to by %(what)s.",
+                          record=str(model), what=what), "error")
+            return False
+        return super().delete_model(model)
+
+    def handle_view_exception(self, exc):
+        if isinstance(exc, IntegrityError):
+            flash(gettext("The change conflicts with existing data (%(detail)s); nothing was saved.",
+                          detail=str(exc.orig).splitlines()[0]), "error")
+            return True
+        return super().handle_view_exception(exc)
+
+    def entity_label(self):
+        return ENTITY_LABELS[self.model.__tablename__][0]
+
+    def filter_args(self, *conditions) -> dict[str, str]:
+        """Query-string arguments that apply list filters, each given as
+        (column key, filter class, value); used to link to a filtered list."""
+        args = {}
+        for pos, (key, flt_class, value) in enumerate(conditions):
+            for idx, flt in enumerate(self._filters or ()):
+                if type(flt) is flt_class and getattr(getattr(flt, "column", None), "key", None) == key:
+                    args[f"flt{pos}_{self.get_filter_arg(idx, flt)}"] = value
+                    break
+            else:
+                raise LookupError(f"{type(self).__name__} has no {flt_class.__name__} on {key}")
+        return args

@@ -1,0 +1,60 @@
+"""The home page: assets by status with their value, and what needs attention in the next 30 days."""
+from datetime import date
+
+from flask import url_for
+from flask_admin import AdminIndexView, expose
+from flask_admin.contrib.sqla import filters
+from flask_babel import lazy_gettext as _l
+
+from models import db
+from services.dashboard import assets_by_status, deadline_limit, deadlines
+
+from .base import RoleAccess
+
+DEADLINE_TITLES = {
+    "osago": _l("OSAGO policies expiring"),
+    "diagnostic": _l("Diagnostic cards expiring"),
+    "contract": _l("Contracts ending"),
+    "fuel_card": _l("Fuel cards expiring"),
+    "licence": _l("Driving licences expiring"),
+}
+
+
+def _equal_filter(value):
+    return filters.BooleanEqualFilter if isinstance(value, bool) else filters.EnumEqualFilter
+
+
+def _filter_value(value):
+    return "1" if value is True else getattr(value, "value", value)
+
+
+class DashboardView(RoleAccess, AdminIndexView):
+    def view_for(self, model):
+        return next(v for v in self.admin._views if getattr(v, "model", None) is model)
+
+    def status_url(self, status):
+        from models import Asset
+
+        view = self.view_for(Asset)
+        return url_for(f"{view.endpoint}.index_view",
+                       **view.filter_args(("status", filters.EnumEqualFilter, status.value)))
+
+    def deadline_url(self, deadline, today):
+        view = self.view_for(deadline.model)
+        conditions = [(deadline.column, filters.DateSmallerFilter, deadline_limit(today).isoformat())]
+        conditions += [(k, _equal_filter(v), _filter_value(v)) for k, v in deadline.conditions.items()]
+        return url_for(f"{view.endpoint}.index_view", **view.filter_args(*conditions))
+
+    @expose("/")
+    def index(self):
+        today = date.today()
+        by_status = assets_by_status(db.session)
+        items = [(DEADLINE_TITLES[d.key], d.count, self.deadline_url(d, today)) for d in deadlines(db.session, today)]
+        return self.render(
+            "admin/dashboard.html",
+            by_status=[(s, n, total, self.status_url(s)) for s, n, total in by_status],
+            total_count=sum(n for _, n, _ in by_status),
+            total_value=sum(t for _, _, t in by_status),
+            deadlines=items,
+            horizon_until=deadline_limit(today),
+        )

@@ -1,0 +1,56 @@
+"""Form fields and validators the way a Russian clerk types: «1 234,56», «01.02.2024», checked identifiers."""
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DecimalField
+from wtforms.validators import ValidationError
+
+from models.checks import CheckError
+
+
+class MoneyField(DecimalField):
+    """Rubles with a decimal comma and group spaces allowed."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("places", 2)
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        text = valuelist[0].replace("\xa0", "").replace(" ", "").replace(",", ".")
+        try:
+            self.data = Decimal(text)
+        except InvalidOperation:
+            self.data = None
+            raise ValueError(_l("Not a valid amount: %(value)s", value=valuelist[0]))
+
+
+class Checked:
+    """Runs a check from ``models.checks`` on the field and keeps the normalised value."""
+
+    def __init__(self, check):
+        self.check = check
+
+    def __call__(self, form, field):
+        if field.data in (None, ""):
+            return
+        try:
+            field.data = self.check(field.data)
+        except CheckError as exc:
+            raise ValidationError(f"{field.label.text}: {exc.message}")
+
+
+class AccountMatchesBik:
+    """A settlement account is checked together with the bank's BIK on the same form."""
+
+    def __call__(self, form, field):
+        from models.checks import check_account
+
+        if not field.data:
+            return
+        try:
+            field.data = check_account(field.data, form.bik.data or "")
+        except CheckError as exc:
+            raise ValidationError(f"{field.label.text}: {exc.message}")

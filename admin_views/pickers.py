@@ -1,0 +1,47 @@
+"""Search-as-you-type pickers and drop-down filters for related records."""
+from flask import has_request_context
+from flask_admin.contrib.sqla import filters
+from sqlalchemy import select
+
+from models import AssetCategory, Building, Department, Employee, Room, Supplier, db
+from models.labels import FIELD_LABELS
+
+EMPLOYEE = {"fields": ("full_name", "personnel_number"), "page_size": 20, "placeholder": "…"}
+ASSET = {"fields": ("inventory_number", "name"), "page_size": 20}
+SUPPLIER = {"fields": ("short_name", "inn"), "page_size": 20}
+CONTRACT = {"fields": ("number", "subject"), "page_size": 20}
+ROOM = {"fields": ("number", "purpose"), "page_size": 20}
+VEHICLE = {"fields": ("plate", "make", "model"), "page_size": 20}
+
+
+def _options(model, label_column):
+    def load():
+        if not has_request_context():
+            return []  # Flask-Admin asks once at start-up; the real list is read per request
+        rows = db.session.execute(select(model.id, label_column).order_by(label_column)).all()
+        return [(str(i), label) for i, label in rows]
+    return load
+
+
+def _room_options():
+    if not has_request_context():
+        return []
+    rows = db.session.execute(
+        select(Room.id, Building.name, Room.number).join(Building).order_by(Building.name, Room.number)
+    ).all()
+    return [(str(i), f"{b} / {n}") for i, b, n in rows]
+
+
+def by(column, field: str):
+    """A drop-down filter on a foreign key, its options read when the list is shown."""
+    options = {
+        "category": _options(AssetCategory, AssetCategory.name),
+        "department": _options(Department, Department.name),
+        "to_department": _options(Department, Department.name),
+        "building": _options(Building, Building.name),
+        "supplier": _options(Supplier, Supplier.short_name),
+        "provider": _options(Supplier, Supplier.short_name),
+        "room": _room_options,
+        "to_room": _room_options,
+    }.get(field, _options(Employee, Employee.full_name))
+    return filters.IntEqualFilter(column, FIELD_LABELS[field], options=options)

@@ -1,0 +1,28 @@
+"""Buildings and rooms."""
+from models import Room
+from models.checks import check_cadastral_number
+
+from . import pickers
+from .base import SecuredModelView
+from .fields import Checked
+
+
+class BuildingView(SecuredModelView):
+    column_list = ("name", "address", "cadastral_number", "total_area", "right_of_use", "year_built")
+    column_searchable_list = ("name", "address", "cadastral_number")
+    column_sortable_list = ("name", "address", "total_area", "year_built")
+    column_filters = ("right_of_use", "year_built")
+    form_columns = ("name", "address", "cadastral_number", "total_area", "right_of_use",
+                    "lease_contract", "year_built")
+    form_ajax_refs = {"lease_contract": pickers.CONTRACT}
+    form_args = {"cadastral_number": {"validators": [Checked(check_cadastral_number)]}}
+
+
+class RoomView(SecuredModelView):
+    column_list = ("building", "number", "floor", "area", "purpose", "responsible")
+    column_searchable_list = ("number", "purpose")
+    column_sortable_list = (("building", "building.name"), "number", "floor", "area")
+    column_filters = (pickers.by(Room.building_id, "building"), pickers.by(Room.responsible_id, "responsible"), "floor")
+    form_columns = ("building", "number", "floor", "area", "purpose", "responsible")
+    form_ajax_refs = {"responsible": pickers.EMPLOYEE}
+    column_default_sort = [("building_id", False), ("number", False)]

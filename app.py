@@ -1,0 +1,114 @@
+"""Khozchast: the support department's admin panel. ``create_app`` builds the Flask application."""
+import os
+from pathlib import Path
+
+from flask import Flask, g, redirect, request, session, url_for
+from flask_babel import Babel
+from flask_login import LoginManager, current_user
+from flask_migrate import Migrate
+from flask_wtf.csrf import CSRFProtect
+
+from models import db
+from models.changelog import begin_batch
+
+HERE = Path(__file__).resolve().parent
+TRANSLATIONS = HERE / "translations"
+LANGUAGES = ("ru", "en")
+
+babel = Babel()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+migrate = Migrate()
+
+
+def database_url(url: str | None, instance_path: str) -> str:
+    """DATABASE_URL as given; ``postgresql://`` means psycopg 3; default: SQLite in instance/."""
+    if not url:
+        return f"sqlite:///{Path(instance_path) / 'khozchast.db'}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def select_locale():
+    if session.get("lang") in LANGUAGES:
+        return session["lang"]
+    if current_user and current_user.is_authenticated:
+        return current_user.language.value
+    return "ru"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(
+        SECRET_KEY=os.environ.get("SECRET_KEY"),
+        SQLALCHEMY_DATABASE_URI=database_url(os.environ.get("DATABASE_URL"), app.instance_path),
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        BABEL_DEFAULT_LOCALE="ru",
+        BABEL_DEFAULT_TIMEZONE=os.environ.get("TIMEZONE", "Europe/Moscow"),
+        BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=25 * 1024 * 1024,
+        FLASK_ADMIN_SWATCH="default",
+    )
+    if config:
+        app.config.update(config)
+    if not app.config["SECRET_KEY"]:
+        if not (app.debug or app.testing):
+            raise RuntimeError(
+                "SECRET_KEY is not set. Export SECRET_KEY=<a long random string> "
+                "(e.g. python -c 'import secrets; print(secrets.token_hex(32))') before starting Khozchast."
+            )
+        app.config["SECRET_KEY"] = "development-only-key"
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(HERE / "migrations"), render_as_batch=True)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from admin_views import init_admin
+    from cli import register_cli
+
+    init_admin(app)
+    register_cli(app)
+
+    @app.before_request
+    def start_change_batch():
+        # Everything one request changes shares one change-log batch and names its author.
+        user = current_user if current_user and current_user.is_authenticated else None
+        begin_batch(db.session, user=user)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    @app.route("/")
+    def root():
+        return redirect(url_for("admin.index"))
+
+    @app.route("/lang/<code>")
+    def set_language(code):
+        if code in LANGUAGES:
+            session["lang"] = code
+        target = request.referrer or url_for("admin.index")
+        return redirect(target if target.startswith(request.host_url) else url_for("admin.index"))
+
+    @app.context_processor
+    def language_switch():
+        return {"current_language": str(g.get("_flask_babel_locale", "")) or select_locale(), "languages": LANGUAGES}
+
+    return app

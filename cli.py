@@ -1,0 +1,39 @@
+"""Command-line commands: ``flask --app app seed-demo``, ``create-user``, ``depreciation``."""
+import click
+from flask import Flask
+
+from models import Role, db
+from models.changelog import begin_batch
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("create-user")
+    @click.argument("username")
+    @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    @click.option("--full-name", default=None)
+    def create_user_command(username, role, password, full_name):
+        """Create a user with ROLE (password from --password or a prompt)."""
+        from services.accounts import AccountError, create_user
+
+        begin_batch(db.session, username="cli")
+        try:
+            create_user(db.session, username, password, role, full_name=full_name)
+        except AccountError as exc:
+            raise click.ClickException(str(exc))
+        db.session.commit()
+        click.echo(f"User {username} ({role}) created.")
+
+    @app.cli.command("seed-demo")
+    def seed_demo_command():
+        """Fill an empty database with a realistic demo office and one user per role."""
+        from services.demo import DemoRefused, seed_demo
+
+        begin_batch(db.session, username="seed-demo")
+        try:
+            summary = seed_demo(db.session)
+        except DemoRefused as exc:
+            raise click.ClickException(str(exc))
+        db.session.commit()
+        for line in summary:
+            click.echo(line)

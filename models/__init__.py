@@ -1,0 +1,12 @@
+"""The domain model. Importing this package registers every table on ``Base.metadata``."""
+from .base import Base, Tracked, db, utcnow  # noqa: F401
+from .types import LabeledEnum, Money  # noqa: F401
+from .org import Department, Employee  # noqa: F401
+from .premises import Building, Room, RightOfUse  # noqa: F401
+from .contracts import Contract, ContractKind, ContractStatus, ProcurementMethod, Supplier  # noqa: F401
+from .assets import LOCKED_STATUSES, Asset, AssetCategory, AssetStatus, PropertyKind  # noqa: F401
+from .vehicles import FuelCard, FuelCardStatus, FuelType, Vehicle, VehicleStatus  # noqa: F401
+from .accounts import FailedLogin, Language, Role, User  # noqa: F401
+from .changelog import ChangeLogEntry  # noqa: F401
+from .transfers import Transfer, TransferLine  # noqa: F401
+from .writeoffs import WriteOffAct, WriteOffForm, WriteOffLine, WriteOffReason, WriteOffStatus  # noqa: F401

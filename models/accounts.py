@@ -1,0 +1,60 @@
+"""Users of the panel and the failed-login record used to throttle guessing."""
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Boolean, DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, Tracked, utcnow
+from .types import LabeledEnum, enum_column
+
+
+class Role(LabeledEnum):
+    admin = "admin", _l("Administrator")
+    clerk = "clerk", _l("Clerk")
+    accountant = "accountant", _l("Accountant")
+    head = "head", _l("Head of department")
+    viewer = "viewer", _l("Viewer")
+
+
+class Language(LabeledEnum):
+    ru = "ru", _l("Russian")
+    en = "en", _l("English")
+
+
+class User(Tracked, Base):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[Role] = mapped_column(enum_column(Role), index=True)
+    language: Mapped[Language] = mapped_column(enum_column(Language), default=Language.ru)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id", ondelete="SET NULL"), index=True)
+
+    employee: Mapped["Employee | None"] = relationship()  # noqa: F821
+
+    # Flask-Login protocol, kept here so the model needs no Flask import.
+    @property
+    def is_authenticated(self):
+        return True
+
+    @property
+    def is_anonymous(self):
+        return False
+
+    def get_id(self):
+        return str(self.id)
+
+    def __str__(self):
+        return self.full_name or self.username
+
+
+class FailedLogin(Base):
+    __tablename__ = "failed_login"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

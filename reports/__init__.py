@@ -1,0 +1,1 @@
+"""Report generation helpers shared by list exports and accounting forms."""

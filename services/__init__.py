@@ -1,0 +1,1 @@
+"""Domain operations as plain functions over a SQLAlchemy session: no Flask-Admin, no HTTP."""

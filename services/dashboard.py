@@ -1,0 +1,56 @@
+"""What the home page shows: assets by status, their value, and deadlines coming up."""
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select, type_coerce
+
+from models import (Asset, AssetStatus, Contract, ContractStatus, Employee, FuelCard, FuelCardStatus,
+                    Money, Vehicle)
+
+HORIZON_DAYS = 30
+
+
+@dataclass
+class Deadline:
+    key: str          # which kind of deadline: osago, diagnostic, contract, fuel_card, licence
+    model: type
+    column: str       # the date column the list filters on
+    conditions: dict  # further equalities the list filters on
+    count: int
+
+
+def assets_by_status(session) -> list[tuple[AssetStatus, int, Decimal]]:
+    rows = session.execute(
+        select(Asset.status, func.count(), type_coerce(func.sum(Asset.book_value), Money()))
+        .group_by(Asset.status)
+    ).all()
+    found = {status: (count, total or Decimal("0.00")) for status, count, total in rows}
+    return [(s, *found.get(s, (0, Decimal("0.00")))) for s in AssetStatus]
+
+
+# (key, model, date column, {column: value that must also hold})
+DEADLINES = (
+    ("osago", Vehicle, "osago_expires_on", {}),
+    ("diagnostic", Vehicle, "diagnostic_expires_on", {}),
+    ("contract", Contract, "ends_on", {"status": ContractStatus.active}),
+    ("fuel_card", FuelCard, "valid_until", {"status": FuelCardStatus.active}),
+    ("licence", Employee, "licence_expires_on", {"is_driver": True}),
+)
+
+
+def deadline_limit(today: date) -> date:
+    """The first day beyond the horizon: deadlines are the dates before it."""
+    return today + timedelta(days=HORIZON_DAYS + 1)
+
+
+def deadlines(session, today: date) -> list[Deadline]:
+    """Records whose date falls within 30 days from today, already expired ones included."""
+    limit = deadline_limit(today)
+    result = []
+    for key, model, column, conditions in DEADLINES:
+        query = select(func.count()).select_from(model).where(getattr(model, column) < limit)
+        for name, value in conditions.items():
+            query = query.where(getattr(model, name) == value)
+        result.append(Deadline(key, model, column, conditions, session.scalar(query)))
+    return result
