@@ -108,7 +108,7 @@ class SecuredModelView(RoleAccess, ModelView):
         kwargs.setdefault("name", many)
         self.column_labels = {**FIELD_LABELS, **(self.column_labels or {})}
         self._enum_choices(model)
-        super().__init__(model, session or db.session, **kwargs)
+        super().__init__(model, session or db, **kwargs)
 
     def _enum_choices(self, model):
         """Show and offer every enum column by its translated label."""

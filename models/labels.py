@@ -36,7 +36,7 @@ FIELD_LABELS = {
     "is_driver": _l("Driver"),
     "licence_number": _l("Driving licence"),
     "licence_expires_on": _l("Licence valid until"),
-    "is_active": _l("Active"),
+    "is_active": _l("Enabled"),
     "okof_code": _l("OKOF code"),
     "balance_account": _l("Balance account"),
     "property_kind": _l("Property kind"),

@@ -1,0 +1,116 @@
+"""Test fixtures: one database per run (SQLite file, or PostgreSQL when DATABASE_URL says so),
+emptied before every test; an app, clients logged in as each role, and small factories."""
+import os
+import tempfile
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from app import create_app, database_url
+from models import Base, Role, db
+from models.changelog import begin_batch
+from services.accounts import create_user
+
+
+def _postgres_database(url: str):
+    """Create a database of our own next to the one DATABASE_URL names; return its URL and a dropper."""
+    base = make_url(database_url(url, "."))
+    name = f"khozchast_test_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return base.set(database=name).render_as_string(hide_password=False), drop
+
+
+@pytest.fixture(scope="session")
+def database_uri():
+    url = os.environ.get("DATABASE_URL")
+    if url and url.startswith("postgres"):
+        uri, drop = _postgres_database(url)
+        yield uri
+        drop()
+    else:
+        folder = tempfile.mkdtemp(prefix="khozchast-test-")
+        yield f"sqlite:///{folder}/test.db"
+
+
+@pytest.fixture(scope="session")
+def app(database_uri):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_uri, "WTF_CSRF_ENABLED": False,
+                      "SECRET_KEY": "test"})
+    with app.app_context():
+        Base.metadata.create_all(db.engine)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def clean_database(app):
+    """Every test starts from empty tables and leaves no session behind."""
+    with app.app_context():
+        tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            else:
+                for t in tables:
+                    conn.execute(text(f'DELETE FROM "{t}"'))
+    yield
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context with a fresh change-log batch, for service and model tests."""
+    with app.test_request_context():
+        begin_batch(db.session, username="test")
+        yield db.session
+        db.session.rollback()
+        db.session.remove()
+
+
+PASSWORDS = {role: f"pw-{role.value}" for role in Role}
+
+
+@pytest.fixture
+def users(app):
+    with app.app_context():
+        begin_batch(db.session, username="test")
+        made = {role: create_user(db.session, role.value, PASSWORDS[role], role, full_name=f"{role.value.title()} User")
+                for role in Role}
+        db.session.commit()
+        ids = {role: user.id for role, user in made.items()}
+        db.session.remove()
+    return ids
+
+
+def login(client, role: Role):
+    response = client.post("/admin/login/", data={"username": role.value, "password": PASSWORDS[role]})
+    assert response.status_code == 302, response.data[:500]
+    return client
+
+
+@pytest.fixture
+def client_as(app, users):
+    """``client_as(Role.clerk)`` gives a test client logged in with that role."""
+    def make(role: Role):
+        return login(app.test_client(), role)
+    return make
+
+
+@pytest.fixture
+def clerk(client_as):
+    return client_as(Role.clerk)
+
+
+@pytest.fixture
+def admin_client(client_as):
+    return client_as(Role.admin)

@@ -1,0 +1,86 @@
+"""Small factories: each makes one valid record with sensible defaults; pass fields to override."""
+import itertools
+from datetime import date
+from decimal import Decimal
+
+from models import (Asset, AssetCategory, AssetStatus, Building, Contract, ContractKind, ContractStatus, Department,
+                    Employee, FuelCard, FuelType, ProcurementMethod, PropertyKind, Room, Supplier, Vehicle)
+
+_seq = itertools.count(1)
+
+
+def _n():
+    return next(_seq)
+
+
+def _save(session, obj):
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def department(session, **kw):
+    n = _n()
+    return _save(session, Department(**{"name": f"Отдел {n}", "code": f"D{n}", **kw}))
+
+
+def employee(session, **kw):
+    n = _n()
+    return _save(session, Employee(**{"full_name": f"Иванов Иван {n}", "position": "Специалист",
+                                      "personnel_number": f"{n:06d}", "is_responsible": True, **kw}))
+
+
+def category(session, **kw):
+    n = _n()
+    return _save(session, AssetCategory(**{"name": f"Компьютеры {n}", "okof_code": "320.26.20.11.110",
+                                           "balance_account": "101.34", "property_kind": PropertyKind.other_movable,
+                                           "default_useful_life_months": 36, **kw}))
+
+
+def building(session, **kw):
+    n = _n()
+    return _save(session, Building(**{"name": f"Здание {n}", "address": f"ул. Ленина, {n}", **kw}))
+
+
+def room(session, **kw):
+    kw.setdefault("building", building(session))
+    return _save(session, Room(**{"number": str(100 + _n()), "floor": 1, **kw}))
+
+
+# Real ИНН with valid checksums, cycled so each supplier is unique.
+_INNS = itertools.cycle(["7707083893", "7736207543", "7728168971", "7702070139", "7710140679"])
+
+
+def supplier(session, **kw):
+    n = _n()
+    return _save(session, Supplier(**{"full_name": f"ООО «Поставщик {n}»", "short_name": f"Поставщик {n}",
+                                      "inn": next(_INNS), "kpp": f"77{n:07d}"[:9], **kw}))
+
+
+def contract(session, **kw):
+    n = _n()
+    kw.setdefault("supplier", supplier(session))
+    return _save(session, Contract(**{"number": f"К-{n}", "signed_on": date(2026, 1, 15), "subject": "Поставка",
+                                      "kind": ContractKind.supply, "procurement_method": ProcurementMethod.auction,
+                                      "amount": Decimal("100000.00"), "status": ContractStatus.active, **kw}))
+
+
+def asset(session, **kw):
+    n = _n()
+    kw.setdefault("category", category(session))
+    return _save(session, Asset(**{"inventory_number": f"ИН-{n:06d}", "name": f"Компьютер {n}",
+                                   "book_value": Decimal("55000.00"), "depreciation": Decimal("0.00"),
+                                   "status": AssetStatus.in_use, "commissioned_on": date(2024, 3, 15),
+                                   "useful_life_months": 36, **kw}))
+
+
+def vehicle(session, **kw):
+    n = _n()
+    return _save(session, Vehicle(**{"plate": f"А{n % 1000:03d}ВС77" if n % 1000 else "А001ВС77", "make": "LADA",
+                                     "model": "Granta", "fuel_type": FuelType.ai92, **kw}))
+
+
+def fuel_card(session, **kw):
+    n = _n()
+    kw.setdefault("provider", supplier(session))
+    return _save(session, FuelCard(**{"number": f"{7000000000000000 + n}", "fuel_type": FuelType.ai92, **kw}))
