@@ -3,10 +3,11 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
-from models import (Asset, AssetCategory, Building, Contract, Department, Employee, FuelCard, Room, Supplier,
-                    Vehicle, db)
+from models import (Asset, AssetCategory, Building, ChangeLogEntry, Contract, Department, Employee, FuelCard, Room,
+                    Supplier, Vehicle, db)
 
 from .assets import AssetView
+from .changelog import ChangeLogView
 from .auth import LoginView, LogoutView, load_user
 from .contracts import ContractView, SupplierView
 from .dashboard import DashboardView
@@ -44,6 +45,7 @@ def init_admin(app) -> Admin:
     admin.add_view(DepartmentView(Department, db, category=REFERENCE, endpoint="department"))
     admin.add_view(EmployeeView(Employee, db, category=REFERENCE, endpoint="employee"))
     admin.add_view(AssetCategoryView(AssetCategory, db, category=REFERENCE, endpoint="assetcategory"))
+    admin.add_view(ChangeLogView(ChangeLogEntry, db, category=ADMINISTRATION, endpoint="changelog"))
     admin.add_view(LoginView(name=_l("Log in"), endpoint="login", url="/admin/login"))
     admin.add_view(LogoutView(name=_l("Log out"), endpoint="logout", url="/admin/logout"))
     return admin

@@ -3,6 +3,7 @@
 It holds what all lists share: who may read and write, Russian formats, exact money fields,
 the rows a batch operation acts on (ticked or found), and refusing deletes that would orphan.
 """
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -17,14 +18,38 @@ from flask_admin.model.form import converts
 from flask_babel import format_date, format_datetime, format_decimal, gettext, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import inspect as sa_inspect, select
+from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, select
 from sqlalchemy.exc import IntegrityError
 
-from models import ChangeLogEntry, LabeledEnum, Role, db
+from models import ChangeLogEntry, LabeledEnum, Money, Role, db
 from models.labels import ENTITY_LABELS, FIELD_LABELS
 from services.references import referrers
 
 from .fields import MoneyField
+
+
+@dataclass
+class ListTool:
+    """A link shown beside the list's filters (export, bulk edit of everything found, import…)."""
+
+    id: str
+    label: str
+    url: str
+    icon: str | None = None
+    css: str | None = None
+
+
+# SQLAlchemy type -> the kind of cell a workbook writes and an import reads.
+def column_kind(column) -> str:
+    if isinstance(column.type, Money):
+        return "money"
+    for sa_type, kind in ((Boolean, "bool"), (DateTime, "datetime"), (Date, "date"), (Integer, "int"),
+                          (Numeric, "number")):
+        if isinstance(column.type, sa_type):
+            return kind
+    if getattr(column.type, "enum_class", None):
+        return "enum"
+    return "text"
 
 EVERYONE = frozenset(Role)
 EDITORS = frozenset({Role.admin, Role.clerk})
@@ -149,6 +174,29 @@ class SecuredModelView(RoleAccess, ModelView):
                 if callable(flt.options):
                     item["options"] = [(k, str(v)) for k, v in flt.options()]
         return groups
+
+    def list_tools(self) -> list[ListTool]:
+        """Links beside the filters; mixins extend this list with ``super().list_tools()``."""
+        return []
+
+    # The columns of the list as a table: what exports write and imports read back.
+    column_export_list = None  # a view may name more columns to export than it lists
+
+    def table_columns(self) -> list[tuple[str, str, str]]:
+        """(attribute, header in the user's language, kind) for every exported column."""
+        names = self.column_export_list or [name for name, _ in self.get_list_columns()]
+        mapper = self.model.__mapper__
+        result = []
+        for name in names:
+            kind = "text"
+            if name in mapper.columns:
+                kind = column_kind(mapper.columns[name])
+            elif name in mapper.relationships:
+                kind = "text"
+            elif isinstance(getattr(self.model, name, None), property) and name.endswith("value"):
+                kind = "money"
+            result.append((name, str(self.get_column_name(name)), kind))
+        return result
 
     # The rows a batch operation acts on.
     def found_query(self):

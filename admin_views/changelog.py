@@ -1,0 +1,42 @@
+"""The change log («Журнал изменений»): read-only for everyone, filtered by user, record type, action, date."""
+from flask_admin.contrib.sqla import filters
+from markupsafe import Markup, escape
+
+from models import ChangeLogEntry, Role
+from models.labels import ENTITY_LABELS, FIELD_LABELS, field_label
+
+from .base import SecuredModelView
+
+LOG_READERS = frozenset({Role.admin, Role.accountant, Role.head})
+
+
+def render_changes(changes: dict) -> Markup:
+    """«field: old → new» lines for a person to read."""
+    lines = []
+    for name, (old, new) in (changes or {}).items():
+        lines.append(f"<b>{escape(field_label(name))}</b>: {escape('—' if old is None else old)} → "
+                     f"{escape('—' if new is None else new)}")
+    return Markup("<br>".join(lines))
+
+
+class ChangeLogView(SecuredModelView):
+    read_roles = LOG_READERS
+    allow_create = allow_edit = allow_delete = False
+    can_set_page_size = True
+    column_list = ("at", "username", "action", "entity", "entity_id", "changes", "comment", "batch_id")
+    column_sortable_list = ("at", "username", "action", "entity", "entity_id")
+    column_default_sort = ("id", True)
+    column_filters = (
+        filters.FilterEqual(ChangeLogEntry.username, FIELD_LABELS["user"]),
+        filters.FilterEqual(ChangeLogEntry.entity, FIELD_LABELS["entity"],
+                            options=[(k, v[0]) for k, v in ENTITY_LABELS.items()]),
+        filters.FilterEqual(ChangeLogEntry.action, FIELD_LABELS["action"]),
+        filters.FilterEqual(ChangeLogEntry.batch_id, FIELD_LABELS["batch_id"]),
+        "entity_id", "at",
+    )
+    column_formatters = {
+        "changes": lambda v, c, m, n: render_changes(m.changes),
+        "entity": lambda v, c, m, n: ENTITY_LABELS.get(m.entity, (m.entity,))[0],
+    }
+    column_formatters_detail = column_formatters
+    column_labels = {"username": ENTITY_LABELS["user_account"][0]}
