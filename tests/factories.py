@@ -43,7 +43,8 @@ def building(session, **kw):
 
 
 def room(session, **kw):
-    kw.setdefault("building", building(session))
+    if "building" not in kw:
+        kw["building"] = building(session)
     return _save(session, Room(**{"number": str(100 + _n()), "floor": 1, **kw}))
 
 
@@ -59,7 +60,8 @@ def supplier(session, **kw):
 
 def contract(session, **kw):
     n = _n()
-    kw.setdefault("supplier", supplier(session))
+    if "supplier" not in kw:
+        kw["supplier"] = supplier(session)
     return _save(session, Contract(**{"number": f"К-{n}", "signed_on": date(2026, 1, 15), "subject": "Поставка",
                                       "kind": ContractKind.supply, "procurement_method": ProcurementMethod.auction,
                                       "amount": Decimal("100000.00"), "status": ContractStatus.active, **kw}))
@@ -67,7 +69,8 @@ def contract(session, **kw):
 
 def asset(session, **kw):
     n = _n()
-    kw.setdefault("category", category(session))
+    if "category" not in kw:
+        kw["category"] = category(session)
     return _save(session, Asset(**{"inventory_number": f"ИН-{n:06d}", "name": f"Компьютер {n}",
                                    "book_value": Decimal("55000.00"), "depreciation": Decimal("0.00"),
                                    "status": AssetStatus.in_use, "commissioned_on": date(2024, 3, 15),
@@ -82,5 +85,6 @@ def vehicle(session, **kw):
 
 def fuel_card(session, **kw):
     n = _n()
-    kw.setdefault("provider", supplier(session))
+    if "provider" not in kw:
+        kw["provider"] = supplier(session)
     return _save(session, FuelCard(**{"number": f"{7000000000000000 + n}", "fuel_type": FuelType.ai92, **kw}))
