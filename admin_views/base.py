@@ -25,7 +25,7 @@ from models import ChangeLogEntry, LabeledEnum, Money, Role, db
 from models.labels import ENTITY_LABELS, FIELD_LABELS
 from services.references import referrers
 
-from .fields import MoneyField
+from .fields import MoneyField, RussianDateField
 
 
 @dataclass
@@ -103,6 +103,10 @@ class ModelConverter(AdminModelConverter):
     @converts("Money")
     def conv_money(self, field_args, **extra):
         return MoneyField(**field_args)
+
+    @converts("Date")
+    def convert_date(self, field_args, **extra):  # same name: replaces Flask-Admin's ISO date field
+        return RussianDateField(**field_args)
 
 
 class FiltersConverter(FilterConverter):

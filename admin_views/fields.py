@@ -2,7 +2,8 @@
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DecimalField
+from flask_admin.form.widgets import DatePickerWidget
+from wtforms import DateField, DecimalField
 from wtforms.validators import ValidationError
 
 from models.checks import CheckError
@@ -54,3 +55,20 @@ class AccountMatchesBik:
             field.data = check_account(field.data, form.bik.data or "")
         except CheckError as exc:
             raise ValidationError(f"{field.label.text}: {exc.message}")
+
+
+class RussianDatePicker(DatePickerWidget):
+    """Flask-Admin's date picker, showing and accepting dd.mm.yyyy."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("data-date-format", "DD.MM.YYYY")
+        return super().__call__(field, **kwargs)
+
+
+class RussianDateField(DateField):
+    """Dates typed as 28.11.2026 (ISO 2026-11-28 still accepted)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("format", ["%d.%m.%Y", "%Y-%m-%d"])
+        kwargs.setdefault("widget", RussianDatePicker())
+        super().__init__(*args, **kwargs)

@@ -83,3 +83,19 @@ def test_deleting_a_supplier_with_contracts_is_refused_naming_them(app, clerk):
     page = clerk.post("/admin/supplier/delete/", data={"id": supplier_id}, follow_redirects=True).get_data(as_text=True)
     assert "Нельзя удалить" in page and "Договоры: 2" in page
     assert _count(app, Supplier) == 1 and _count(app, Contract) == 2
+
+
+def test_dates_are_typed_and_shown_as_dd_mm_yyyy(app, clerk):
+    with app.app_context():
+        supplier_id = f.supplier(db.session).id
+        db.session.commit()
+    response = clerk.post("/admin/contract/new/", data={
+        "number": "1-А", "signed_on": "28.11.2026", "supplier": supplier_id, "subject": "Бумага", "kind": "supply",
+        "procurement_method": "quotation", "amount": "100,00", "status": "active", "ends_on": "31.12.2026"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    with app.app_context():
+        contract = db.session.scalar(select(Contract))
+        assert str(contract.signed_on) == "2026-11-28" and str(contract.ends_on) == "2026-12-31"
+        contract_id = contract.id
+    page = clerk.get(f"/admin/contract/edit/?id={contract_id}").get_data(as_text=True)
+    assert 'value="28.11.2026"' in page
