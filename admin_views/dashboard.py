@@ -1,5 +1,5 @@
 """The home page: assets by status with their value, and what needs attention in the next 30 days."""
-from datetime import date
+from datetime import date, timedelta
 
 from flask import url_for
 from flask_admin import AdminIndexView, expose
@@ -56,5 +56,5 @@ class DashboardView(RoleAccess, AdminIndexView):
             total_count=sum(n for _, n, _ in by_status),
             total_value=sum(t for _, _, t in by_status),
             deadlines=items,
-            horizon_until=deadline_limit(today),
+            horizon_until=deadline_limit(today) - timedelta(days=1),
         )

@@ -1,7 +1,7 @@
 """Form fields and validators the way a Russian clerk types: «1 234,56», «01.02.2024», checked identifiers."""
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_decimal, lazy_gettext as _l
 from flask_admin.form.widgets import DatePickerWidget
 from wtforms import DateField, DecimalField
 from wtforms.validators import ValidationError
@@ -15,6 +15,11 @@ class MoneyField(DecimalField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("places", 2)
         super().__init__(*args, **kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return format_decimal(self.data, "0.00") if self.data is not None else ""
 
     def process_formdata(self, valuelist):
         if not valuelist or not valuelist[0].strip():

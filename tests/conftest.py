@@ -62,8 +62,11 @@ def clean_database(app):
             if conn.dialect.name == "postgresql":
                 conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
             else:
+                # RESTRICT keys (a department's parent) would refuse a whole-table delete row by row.
+                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
                 for t in tables:
                     conn.execute(text(f'DELETE FROM "{t}"'))
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
     yield
 
 
