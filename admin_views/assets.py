@@ -19,7 +19,7 @@ class AssetView(SecuredModelView):
                             "commissioned_on")
     column_filters = ("status", pickers.by(Asset.category_id, "category"),
                       pickers.by(Asset.department_id, "department"),
-                      pickers.by(Asset.responsible_id, "responsible"), pickers.by(Asset.room_id, "room"),
+                      pickers.by(Asset.responsible_id, "responsible"), pickers.by(Asset.room_id, "room"), pickers.InBuilding(Asset.room_id),
                       pickers.by(Asset.supplier_id, "supplier"), "balance_account", "accepted_on",
                       "commissioned_on", "book_value", "written_off_on")
     form_columns = ("inventory_number", "name", "category", "serial_number", "year_made", "accepted_on",

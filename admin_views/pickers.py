@@ -45,3 +45,13 @@ def by(column, field: str):
         "to_room": _room_options,
     }.get(field, _options(Employee, Employee.full_name))
     return filters.IntEqualFilter(column, FIELD_LABELS[field], options=options)
+
+
+class InBuilding(filters.IntEqualFilter):
+    """Records whose room is in the chosen building (the list shows rooms, clerks think in buildings)."""
+
+    def __init__(self, room_column):
+        super().__init__(room_column, FIELD_LABELS["building"], options=_options(Building, Building.name))
+
+    def apply(self, query, value, alias=None):
+        return query.filter(self.column.in_(select(Room.id).where(Room.building_id == value)))

@@ -38,3 +38,19 @@ def test_home_page_counts_assets(clerk, records):
     page = clerk.get("/admin/").get_data(as_text=True)
     assert "Основные средства" in page or "Fixed assets" in page
     assert 'id="assets-by-status"' in page
+
+
+def test_asset_list_filters_by_building(app, clerk):
+    from admin_views.pickers import InBuilding
+
+    with app.app_context():
+        north, south = f.building(db.session, name="Север"), f.building(db.session, name="Юг")
+        f.asset(db.session, name="Стол северный", room=f.room(db.session, building=north))
+        f.asset(db.session, name="Стол южный", room=f.room(db.session, building=south))
+        db.session.commit()
+        north_id = north.id
+        view = next(v for v in app.extensions["admin"][0]._views if getattr(v, "endpoint", "") == "asset")
+        idx = next(i for i, flt in enumerate(view._filters) if isinstance(flt, InBuilding))
+        arg = view.get_filter_arg(idx, view._filters[idx])
+    page = clerk.get(f"/admin/asset/?flt0_{arg}={north_id}").get_data(as_text=True)
+    assert "Стол северный" in page and "Стол южный" not in page
