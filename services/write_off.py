@@ -308,8 +308,10 @@ def mark_disposed(session: Session, asset_ids, day: date, document: str) -> int:
     for part in _chunks(ids):
         rows += session.execute(select(Asset.id, Asset.inventory_number, Asset.status, Asset.written_off_on)
                                 .where(Asset.id.in_(part))).all()
-    refused = [f"{r.inventory_number}: {_l('not written off')}" for r in rows if r.status != AssetStatus.written_off]
-    refused += [f"{r.inventory_number}: {_l('disposal date before the write-off date')}"
+    not_written_off = _l("not written off")
+    too_early = _l("disposal date before the write-off date")
+    refused = [f"{r.inventory_number}: {not_written_off}" for r in rows if r.status != AssetStatus.written_off]
+    refused += [f"{r.inventory_number}: {too_early}"
                 for r in rows if r.status == AssetStatus.written_off and r.written_off_on and day < r.written_off_on]
     if refused or len(rows) != len(ids):
         raise WriteOffError(_l("Only written-off assets can be disposed of; nothing was changed."), refused)
