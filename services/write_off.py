@@ -241,17 +241,21 @@ def approve(session: Session, act: WriteOffAct, user) -> int:
         raise WriteOffError(_l("Only the head of department or an administrator approves write-off acts."))
     _require_draft(act)
     table = Asset.__table__
-    before = session.execute(
-        select(table.c.id, table.c.status, table.c.depreciation, table.c.book_value)
-        .where(table.c.id.in_(_line_assets(act)))).all()
+    # Explicit id lists, not IN (subquery): the planner misjudges a freshly filled line table.
+    ids = list(session.scalars(_line_assets(act)))
+    before = []
+    for part in _chunks(ids):
+        before += session.execute(select(table.c.id, table.c.status, table.c.depreciation, table.c.book_value)
+                                  .where(table.c.id.in_(part))).all()
     blocked = [r.id for r in before if r.status != AssetStatus.pending_write_off.value]
-    if blocked:
+    if blocked or len(before) != len(ids):
         raise WriteOffError(_l("Some assets of the act are no longer pending write-off; nothing was approved."))
-    changed = session.execute(
-        update(table).where(table.c.id.in_(_line_assets(act)),
-                            table.c.status == AssetStatus.pending_write_off.value)
-        .values(status=AssetStatus.written_off.value, written_off_on=act.act_date, write_off_act_id=act.id,
-                depreciation=table.c.book_value, version=table.c.version + 1, updated_at=utcnow())).rowcount
+    changed = 0
+    for part in _chunks(ids):
+        changed += session.execute(
+            update(table).where(table.c.id.in_(part), table.c.status == AssetStatus.pending_write_off.value)
+            .values(status=AssetStatus.written_off.value, written_off_on=act.act_date, write_off_act_id=act.id,
+                    depreciation=table.c.book_value, version=table.c.version + 1, updated_at=utcnow())).rowcount
     if changed != len(before):
         raise WriteOffError(_l("Some assets were changed by someone else meanwhile; try again."))
     record_changes(session, "write_off", "asset", {r.id: _approval_changes(r, act) for r in before})
