@@ -39,3 +39,23 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         for line in summary:
             click.echo(line)
+
+    @app.cli.command("depreciation")
+    @click.option("--month", required=True, help="The month to post, YYYY-MM (e.g. 2026-11).")
+    def depreciation_command(month):
+        """Post one month's depreciation for all assets (once per month, one change-log batch)."""
+        from services.depreciation import AlreadyPosted, parse_month, post_month
+
+        try:
+            first = parse_month(month)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--month")
+        begin_batch(db.session, username="depreciation", comment=f"depreciation {first:%Y-%m}")
+        try:
+            result = post_month(db.session, first)
+        except AlreadyPosted as exc:
+            db.session.rollback()
+            raise click.ClickException(str(exc))
+        db.session.commit()
+        click.echo(f"Depreciation for {first:%Y-%m} posted: {result.assets} assets, total {result.total}; "
+                   f"moved to off-balance account 21: {result.moved_off_balance}; batch {result.batch_id}.")

@@ -4,7 +4,7 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
 from models import (Asset, AssetCategory, Building, ChangeLogEntry, Contract, Department, Employee, FuelCard, Room,
-                    Supplier, Vehicle, db)
+                    Supplier, Vehicle, WriteOffAct, db)
 
 from .assets import AssetView
 from .changelog import ChangeLogView
@@ -14,6 +14,7 @@ from .dashboard import DashboardView
 from .org import AssetCategoryView, DepartmentView, EmployeeView
 from .premises import BuildingView, RoomView
 from .vehicles import FuelCardView, VehicleView
+from .write_off import WriteOffActView
 
 PROPERTY = _l("Property")
 TRANSPORT = _l("Transport")
@@ -36,6 +37,7 @@ def init_admin(app) -> Admin:
         translations_path=str(TRANSLATIONS),
     )
     admin.add_view(AssetView(Asset, db, category=PROPERTY, endpoint="asset"))
+    admin.add_view(WriteOffActView(WriteOffAct, db, category=PROPERTY, endpoint="writeoffact"))
     admin.add_view(VehicleView(Vehicle, db, category=TRANSPORT, endpoint="vehicle"))
     admin.add_view(FuelCardView(FuelCard, db, category=TRANSPORT, endpoint="fuelcard"))
     admin.add_view(ContractView(Contract, db, category=CONTRACTS, endpoint="contract"))

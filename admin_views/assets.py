@@ -3,9 +3,10 @@ from models import Asset
 
 from . import pickers
 from .base import SecuredModelView
+from .write_off import WriteOffAssetMixin
 
 
-class AssetView(SecuredModelView):
+class AssetView(WriteOffAssetMixin, SecuredModelView):
     column_list = ("inventory_number", "name", "category", "status", "book_value", "residual_value",
                    "responsible", "department", "room", "commissioned_on")
     column_details_list = ("inventory_number", "name", "category", "serial_number", "year_made", "accepted_on",

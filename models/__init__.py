@@ -10,3 +10,4 @@ from .accounts import FailedLogin, Language, Role, User  # noqa: F401
 from .changelog import ChangeLogEntry  # noqa: F401
 from .transfers import Transfer, TransferLine  # noqa: F401
 from .writeoffs import WriteOffAct, WriteOffForm, WriteOffLine, WriteOffReason, WriteOffStatus  # noqa: F401
+from .depreciation import DepreciationPosting  # noqa: F401

@@ -1,0 +1,341 @@
+"""Write-off from the asset list («Списать», «Утилизировать»), the lock on assets in an act,
+and the write-off acts' own view (approve, cancel, download the act)."""
+import os
+from datetime import date
+
+from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.actions import action
+from flask_admin.model.template import EditRowAction
+from flask_babel import gettext, lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import inspect, select
+from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from models import (LOCKED_STATUSES, Asset, AssetStatus, Employee, WriteOffAct, WriteOffForm, WriteOffReason,
+                    WriteOffStatus, db)
+from models.labels import FIELD_LABELS
+from reports.workbook import content_disposition, export_filename, workbook_chunks
+from reports.write_off_act import write_act
+from services import write_off as wo
+from services.depreciation import off_balance_account
+
+from .base import EDITORS, EVERYONE, ListTool, SecuredModelView, current_role
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PER_LINE_LIMIT = 100  # above this many lines the draft form offers only the common texts
+SHOWN_LIMIT = 1000  # rows of the eligibility table rendered on the page
+DEFAULT_INSTITUTION = "Государственное учреждение"
+
+
+def _ids_text(ids) -> str:
+    return ",".join(str(i) for i in ids)
+
+
+def _parse_ids(text) -> list[int]:
+    return [int(p) for p in (text or "").split(",") if p.strip().isdigit()]
+
+
+def _employees():
+    rows = db.session.execute(select(Employee.id, Employee.full_name, Employee.position)
+                              .where(Employee.is_active.is_(True)).order_by(Employee.full_name)).all()
+    return [(i, f"{n} ({p})" if p else n) for i, n, p in rows]
+
+
+class DraftForm(FlaskForm):
+    ids = HiddenField()
+    act_date = DateField(_l("Act date"), validators=[DataRequired()], default=date.today)
+    form = SelectField(FIELD_LABELS["form"], choices=WriteOffForm.choices(), default=WriteOffForm.f0504104.value)
+    reason = SelectField(FIELD_LABELS["reason"], choices=WriteOffReason.choices())
+    reason_details = TextAreaField(FIELD_LABELS["reason_details"], validators=[Optional()])
+    evidence_number = StringField(FIELD_LABELS["evidence_number"], validators=[Optional(), Length(max=50)])
+    evidence_date = DateField(FIELD_LABELS["evidence_date"], validators=[Optional()])
+    responsible = SelectField(FIELD_LABELS["responsible"], coerce=lambda v: int(v) if v else None,
+                              validators=[Optional()])
+    chair = SelectField(FIELD_LABELS["chair"], coerce=lambda v: int(v) if v else None)
+    members = SelectMultipleField(FIELD_LABELS["members"], coerce=int)
+    conclusion = TextAreaField(FIELD_LABELS["conclusion"], validators=[Optional()])
+    condition = TextAreaField(_l("Condition (all lines)"), validators=[Optional()])
+    line_conclusion = TextAreaField(_l("Conclusion (all lines)"), validators=[Optional()])
+
+    def fill_choices(self):
+        people = _employees()
+        self.responsible.choices = [("", "—")] + people
+        self.chair.choices = [("", "—")] + people
+        self.members.choices = people
+
+    def validate_chair(self, field):
+        if not field.data:
+            raise ValidationError(gettext("Choose the commission chair."))
+
+    def validate_members(self, field):
+        if len([m for m in field.data or [] if m != self.chair.data]) < wo.MIN_MEMBERS:
+            raise ValidationError(gettext("The commission needs a chair and at least two other members."))
+
+
+class DisposeForm(FlaskForm):
+    ids = HiddenField()
+    disposed_on = DateField(FIELD_LABELS["disposed_on"], validators=[DataRequired()], default=date.today)
+    document = StringField(FIELD_LABELS["disposal_document"], validators=[DataRequired(), Length(max=200)])
+
+
+class LockAwareEditRowAction(EditRowAction):
+    """The pencil is not offered on rows that belong to a write-off act."""
+
+    def render(self, context, row_id, row):
+        if getattr(row, "status", None) in LOCKED_STATUSES:
+            return ""
+        return super().render(context, row_id, row)
+
+
+def locked_message(asset) -> str:
+    return gettext("«%(asset)s» is %(status)s and belongs to a write-off act; it can't be edited.",
+                   asset=str(asset), status=str(asset.status.label).lower())
+
+
+class WriteOffAssetMixin:
+    """For the asset list: the batch actions and the lock on assets in an act."""
+
+    details_template = "admin/asset_details.html"
+
+    def is_locked(self, asset) -> bool:
+        return asset is not None and asset.status in LOCKED_STATUSES
+
+    def list_tools(self):
+        tools = super().list_tools()
+        if self.may_write():
+            args = {k: v for k, v in request.args.items() if k not in ("page",)}
+            tools = tools + [ListTool("write-off-found", gettext("Write off all found"),
+                                      url_for(".write_off_view", found=1, **args), "fa-archive")]
+        return tools
+
+    def is_action_allowed(self, name):
+        if name in ("write_off", "dispose") and not self.may_write():
+            return False
+        return super().is_action_allowed(name)
+
+    @action("write_off", _l("Write off"))
+    def action_write_off(self, ids):
+        return redirect(url_for(".write_off_view", ids=_ids_text(ids)))
+
+    @action("dispose", _l("Dispose of (written-off)"))
+    def action_dispose(self, ids):
+        return redirect(url_for(".dispose_view", ids=_ids_text(ids)))
+
+    # The lock: edit form, inline edit and row pencil refuse assets in an act.
+    def get_list_row_actions(self):
+        return [LockAwareEditRowAction() if type(a) is EditRowAction else a for a in super().get_list_row_actions()]
+
+    def on_model_change(self, form, model, is_created):
+        history = inspect(model).attrs.status.history
+        old = history.deleted[0] if history.deleted else (None if is_created else model.status)
+        if old in LOCKED_STATUSES:
+            model.status = old
+            raise ValidationError(locked_message(model))
+        if model.status in LOCKED_STATUSES:
+            raise ValidationError(gettext("The status «%(status)s» is set by a write-off act, not by hand.",
+                                          status=model.status.label))
+        # Off-balance objects move to account 21 when put into use (services.depreciation).
+        model.balance_account = off_balance_account(model.book_value, model.commissioned_on, model.balance_account)
+        super().on_model_change(form, model, is_created)
+
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit_view(self):
+        model = self.get_one(request.args.get("id")) if request.args.get("id") else None
+        if self.is_locked(model):
+            flash(locked_message(model), "error")
+            return redirect(url_for(".details_view", id=model.id))
+        return super().edit_view()
+
+    @expose("/ajax/update/", methods=("POST",))
+    def ajax_update(self):
+        model = self.get_one(request.form.get("list_form_pk")) if request.form.get("list_form_pk") else None
+        if self.is_locked(model):
+            return locked_message(model), 400
+        return super().ajax_update()
+
+    # «Списать»: the draft form with each asset's eligibility.
+    def _write_off_ids(self, form):
+        if request.method == "POST":
+            return _parse_ids(form.ids.data)
+        if request.args.get("found"):
+            return [i for (i,) in self.found_query().with_entities(Asset.id)]
+        return _parse_ids(request.args.get("ids"))
+
+    @expose("/write-off/", methods=("GET", "POST"))
+    def write_off_view(self):
+        if not self.may_write():
+            abort(403)
+        form = DraftForm()
+        form.fill_choices()
+        ids = self._write_off_ids(form)
+        form.ids.data = _ids_text(ids)
+        if not ids:
+            flash(gettext("Tick the assets to write off first."), "error")
+            return redirect(url_for(".index_view"))
+        if request.method == "GET" and "form" not in request.args:
+            form.form.data = self._suggested_form(ids)
+        elif request.method == "GET":
+            form.form.data = request.args["form"]
+        checked = wo.eligibility(db.session, ids, form.form.data)
+        eligible = [e for e in checked if e.ok]
+        if request.method == "POST" and "create" in request.form and form.validate():
+            response = self._create_draft(form, ids, eligible)
+            if response is not None:
+                return response
+        return self.render("admin/write_off_draft.html", form=form, checked=checked[:SHOWN_LIMIT],
+                           hidden_count=max(len(checked) - SHOWN_LIMIT, 0), eligible_count=len(eligible),
+                           refused_count=len(checked) - len(eligible), per_line=len(eligible) <= PER_LINE_LIMIT,
+                           line_texts=request.form)
+
+    def _suggested_form(self, ids):
+        from models import Vehicle
+
+        vehicles = db.session.scalar(select(Vehicle.id).where(Vehicle.asset_id.in_(ids[:1000])).limit(1))
+        return WriteOffForm.f0504105.value if vehicles and len(ids) == 1 else WriteOffForm.f0504104.value
+
+    def _create_draft(self, form, ids, eligible):
+        per_line = {}
+        for e in eligible:
+            condition = (request.form.get(f"condition_{e.asset_id}") or "").strip() or None
+            conclusion = (request.form.get(f"conclusion_{e.asset_id}") or "").strip() or None
+            if condition or conclusion:
+                per_line[e.asset_id] = wo.LineText(condition, conclusion)
+        draft = wo.DraftRequest(
+            act_date=form.act_date.data, form=WriteOffForm(form.form.data), reason=WriteOffReason(form.reason.data),
+            chair_id=form.chair.data, member_ids=form.members.data, responsible_id=form.responsible.data,
+            reason_details=form.reason_details.data or None, evidence_number=form.evidence_number.data or None,
+            evidence_date=form.evidence_date.data, conclusion=form.conclusion.data or None,
+            condition=form.condition.data or None, line_conclusion=form.line_conclusion.data or None,
+            per_line=per_line)
+        try:
+            act, checked = wo.create_draft(db.session, ids, draft)
+            db.session.commit()
+        except wo.WriteOffError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+            return None
+        refused = sum(1 for e in checked if not e.ok)
+        flash(gettext("Draft write-off act %(act)s created: %(count)s assets, %(refused)s refused.",
+                      act=str(act), count=len(checked) - refused, refused=refused), "success")
+        return redirect(url_for("writeoffact.details_view", id=act.id))
+
+    # «Утилизировать»: written-off assets get a disposal date and document.
+    @expose("/dispose/", methods=("GET", "POST"))
+    def dispose_view(self):
+        if not self.may_write():
+            abort(403)
+        form = DisposeForm()
+        ids = _parse_ids(form.ids.data if request.method == "POST" else request.args.get("ids"))
+        form.ids.data = _ids_text(ids)
+        if not ids:
+            flash(gettext("Tick the assets to dispose of first."), "error")
+            return redirect(url_for(".index_view"))
+        assets = db.session.scalars(select(Asset).where(Asset.id.in_(ids[:SHOWN_LIMIT]))
+                                    .order_by(Asset.inventory_number)).all()
+        if request.method == "POST" and form.validate():
+            try:
+                count = wo.mark_disposed(db.session, ids, form.disposed_on.data, form.document.data)
+                db.session.commit()
+            except wo.WriteOffError as exc:
+                db.session.rollback()
+                flash(str(exc.message) + " " + "; ".join(exc.details[:20]), "error")
+            else:
+                flash(gettext("%(count)s assets marked as disposed.", count=count), "success")
+                batch = db.session.info["audit"].batch_id
+                return redirect(url_for(".index_view", batch=batch))
+        return self.render("admin/write_off_dispose.html", form=form, assets=assets, total=len(ids))
+
+
+APPROVERS = wo.APPROVERS
+
+
+class WriteOffActView(SecuredModelView):
+    """Acts are made from the asset list; here they are read, approved, cancelled and printed.
+    No one edits or deletes an act through the panel: a wrong draft is cancelled and made again."""
+
+    read_roles = EVERYONE
+    write_roles = EDITORS  # cancel a draft
+    approve_roles = APPROVERS
+    allow_create = allow_edit = allow_delete = False
+    details_template = "admin/write_off_act_details.html"
+    column_list = ("number", "act_date", "form", "reason", "status", "chair", "responsible", "approved_by",
+                   "approved_at")
+    column_details_list = ("number", "act_date", "form", "reason", "reason_details", "status", "evidence_number",
+                           "evidence_date", "responsible", "chair", "members", "conclusion", "approved_by",
+                           "approved_at", "created_at")
+    column_sortable_list = ("act_date", "form", "reason", "status", "approved_at", ("number", ("year", "number")))
+    column_filters = ("status", "form", "reason", "act_date", "year")
+    column_default_sort = [("year", True), ("number", True)]
+    column_formatters = {"number": lambda v, c, m, n: str(m),
+                         "members": lambda v, c, m, n: ", ".join(e.full_name for e in m.members)}
+    column_formatters_detail = column_formatters
+    column_labels = {"number": _l("Act number")}
+    column_auto_select_related = True
+
+    def may_approve(self) -> bool:
+        return current_role() in self.approve_roles
+
+    def _act_or_404(self, act_id):
+        act = db.session.get(WriteOffAct, int(act_id)) if str(act_id or "").isdigit() else None
+        if act is None:
+            abort(404)
+        return act
+
+    def render(self, template, **kwargs):
+        if template == self.details_template and kwargs.get("model") is not None:
+            act = kwargs["model"]
+            kwargs.update(lines=act.lines[:SHOWN_LIMIT], line_count=len(act.lines),
+                          can_approve=self.may_approve() and act.status == WriteOffStatus.draft,
+                          can_cancel=self.may_write() and act.status == WriteOffStatus.draft)
+        return super().render(template, **kwargs)
+
+    @expose("/approve/", methods=("POST",))
+    def approve_view(self):
+        if not self.may_approve():
+            abort(403)
+        act = self._act_or_404(request.form.get("id"))
+        try:
+            count = wo.approve(db.session, act, current_user)
+            db.session.commit()
+        except wo.WriteOffError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+        else:
+            flash(gettext("Act %(act)s approved: %(count)s assets written off.", act=str(act), count=count), "success")
+        return redirect(url_for(".details_view", id=act.id))
+
+    @expose("/cancel/", methods=("POST",))
+    def cancel_view(self):
+        if not self.may_write():
+            abort(403)
+        act = self._act_or_404(request.form.get("id"))
+        try:
+            count = wo.cancel(db.session, act)
+            db.session.commit()
+        except wo.WriteOffError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+        else:
+            flash(gettext("Act %(act)s cancelled: %(count)s assets returned to their previous status.",
+                          act=str(act), count=count), "success")
+        return redirect(url_for(".details_view", id=act.id))
+
+    @expose("/download/")
+    def download_view(self):
+        act = self._act_or_404(request.args.get("id"))
+        config = current_app.config
+        institution = config.get("INSTITUTION_NAME") or os.environ.get("INSTITUTION_NAME") or DEFAULT_INSTITUTION
+        head = (act.approved_by.full_name if act.approved_by else
+                config.get("HEAD_NAME") or os.environ.get("HEAD_NAME") or "")
+
+        def fill(workbook, formats):
+            write_act(workbook, formats, act, wo.act_lines(db.session, act), institution=institution,
+                      head_name=head)
+
+        chunks = workbook_chunks(fill, yes=gettext("Yes"), no=gettext("No"))
+        name = export_filename(gettext("Write-off act %(number)s-%(year)s", number=act.number, year=act.year),
+                               act.act_date)
+        return Response(chunks, mimetype=XLSX, headers={"Content-Disposition": content_disposition(name)})
