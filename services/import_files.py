@@ -5,6 +5,7 @@ raise ImportFileError with a lazy message in the user's language.
 """
 import codecs
 import csv
+import html
 import io
 import re
 import zipfile
@@ -87,8 +88,106 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list]]:
         merges = _merged_ranges(workbook, sheet)
     except Exception:  # a zip that is no workbook: docx, a damaged file…
         raise ImportFileError(_l("The file is not an Excel workbook (.xlsx) or a CSV file.")) from None
-    sheet.reset_dimensions()  # some writers store a wrong size; read every row there is
     return _xlsx_iter(workbook, sheet, merges)
+
+
+# One pass over the sheet XML: a row start, or a whole cell (its body is short, so the lazy match is cheap).
+_TOKEN = re.compile(rb"<(?:\w+:)?(?:row\b([^>]*)>|c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>))", re.S)
+_ATTR = re.compile(rb'\b([rts])="([^"]*)"')
+_VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
+_TEXT = re.compile(rb"<(?:\w+:)?t(?:\s[^>]*)?>(.*?)</(?:\w+:)?t>", re.S)
+_PHONETIC = re.compile(rb"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _xml_text(raw: bytes) -> str:
+    text = raw.decode("utf-8")
+    if "&" in text:
+        text = html.unescape(text)
+    if "_x" in text:
+        text = _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    return text
+
+
+def _column_index(ref: bytes) -> int:
+    index = 0
+    for ch in ref:
+        if 65 <= ch <= 90:
+            index = index * 26 + ch - 64
+        else:
+            break
+    return index
+
+
+def _fast_rows(workbook, sheet):
+    """Rows of a sheet as cell values, read straight from its XML.
+
+    openpyxl's read-only reader builds an object per inline string (xlsxwriter's constant_memory
+    writes every text cell inline) and is several times slower; this keeps its conventions:
+    shared strings, cached formula results, date styles → datetime, booleans, errors as their text.
+    """
+    from openpyxl.utils.datetime import from_excel
+
+    strings = sheet._shared_strings
+    date_styles = workbook._date_formats
+    epoch = workbook.epoch
+    tail = b""
+    row_counter = 0
+    with workbook._archive.open(sheet._worksheet_path) as fh:
+        while True:
+            chunk = fh.read(1 << 22)
+            data = tail + chunk
+            end = data.rfind(b"</row>") if chunk else len(data)
+            if end < 0:
+                tail = data
+                continue
+            if chunk:
+                end += len(b"</row>")
+            tail = data[end:]
+            cells = None
+            for match in _TOKEN.finditer(data, 0, end):
+                row_attrs, cell_attrs, body = match.groups()
+                if row_attrs is not None:  # a <row …> starts
+                    if cells is not None:
+                        yield row_counter, cells
+                    attrs = dict(_ATTR.findall(row_attrs))
+                    row_counter = int(attrs[b"r"]) if b"r" in attrs else row_counter + 1
+                    cells, col = [], 0
+                    continue
+                if cells is None:
+                    continue
+                cattrs = dict(_ATTR.findall(cell_attrs))
+                col = _column_index(cattrs[b"r"]) if b"r" in cattrs else col + 1
+                kind = cattrs.get(b"t", b"n")
+                if kind == b"inlineStr":
+                    value = "".join(_xml_text(t) for t in _TEXT.findall(_PHONETIC.sub(b"", body))) or None
+                else:
+                    found = _VALUE.search(body) if body else None
+                    value = None if found is None else found.group(1)
+                    if value is not None:
+                        if kind == b"s":
+                            value = strings[int(value)]
+                            value = value if isinstance(value, str) else str(value)
+                        elif kind == b"b":
+                            value = value.strip() == b"1"
+                        elif kind in (b"str", b"e", b"d"):
+                            value = _xml_text(value)
+                        else:
+                            number = float(value) if (b"." in value or b"E" in value or b"e" in value) else int(value)
+                            style = int(cattrs.get(b"s", 0) or 0)
+                            if style in date_styles:
+                                try:
+                                    number = from_excel(number, epoch)
+                                except (OverflowError, ValueError):
+                                    number = "#VALUE!"
+                            value = number
+                if len(cells) < col - 1:
+                    cells.extend([None] * (col - 1 - len(cells)))
+                cells.append(value)
+            if cells is not None:
+                yield row_counter, cells
+            if not chunk:
+                break
 
 
 def _xlsx_iter(workbook, sheet, merges):
@@ -98,8 +197,7 @@ def _xlsx_iter(workbook, sheet, merges):
             by_row.setdefault(r, []).append(merge)
     top_left: dict[tuple, object] = {}
     try:
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = list(values)
+        for number, cells in _fast_rows(workbook, sheet):
             for min_row, min_col, max_row, max_col in by_row.get(number, ()):
                 # A merged range shows its top-left value in every cell it covers.
                 key = (min_row, min_col, max_row, max_col)

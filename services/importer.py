@@ -335,6 +335,18 @@ def _load_existing(session, spec: Spec, keys: set[tuple]) -> dict[tuple, dict]:
     return found
 
 
+def _ids_by_key(session, spec: Spec, keys: list[tuple]) -> dict[tuple, int]:
+    table = spec.model.__table__
+    key_columns = [table.c[spec.by_name[n].attr] for n in spec.key]
+    wanted = sorted({k[0] for k in keys}, key=str)
+    ids = {}
+    for start in range(0, len(wanted), KEY_CHUNK):
+        rows = session.execute(select(table.c.id, *key_columns).where(key_columns[0].in_(wanted[start:start + KEY_CHUNK])))
+        for record_id, *key in rows:
+            ids[tuple("" if v is None else v for v in key)] = record_id
+    return ids
+
+
 def _unique_owners(session, spec: Spec, attr: str, wanted: set) -> dict:
     column = spec.model.__table__.c[attr]
     owners = {}
@@ -346,8 +358,9 @@ def _unique_owners(session, spec: Spec, attr: str, wanted: set) -> dict:
     return owners
 
 
-def _is_totals_line(cells: list, key_positions: list[int]) -> bool:
-    if any(p < len(cells) and not values.is_empty(cells[p]) for p in key_positions):
+def _is_totals_line(cells: list) -> bool:
+    """«Итого» and numbers only: the SUBTOTAL line an export writes under the table, not a record."""
+    if not any(isinstance(c, str) and len(c) < 12 and c.strip().casefold() in TOTALS_WORDS for c in cells):
         return False
     words = {normalise(c) for c in cells if isinstance(c, str) and c.strip()}
     return bool(words) and words <= TOTALS_WORDS
@@ -400,14 +413,13 @@ def _dry_run(session, spec: Spec, table, aliases, preview: Preview) -> Preview:
 
     resolvers = {f.target: RESOLVERS[f.target](session) for _, f, _ in mapping if f.kind == "ref"}
     header_of = {f.attr: header for _, f, header in mapping}
-    key_positions = [p for p, f, _ in mapping if f.name in spec.key]
 
     # Pass 1: parse every cell; collect the natural keys.
     parsed = []  # (row number, {attr: value}, [errors])
     first_row_of: dict[tuple, int] = {}
     unique_seen: dict[str, dict] = {attr: {} for attr in spec.unique if any(f.attr == attr for _, f, _ in mapping)}
     for number, cells in table.rows:
-        if _is_totals_line(cells, key_positions):
+        if _is_totals_line(cells):
             continue
         row, errors = {}, []
         for position, f, header in mapping:
@@ -516,10 +528,12 @@ def apply(session, entity: str, data: bytes, filename: str = "",
 
     created = {}
     if preview.creates:
-        result = connection.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                                    preview.creates)
-        for record_id, row in zip(result.scalars(), preview.creates, strict=True):
-            created[record_id] = {attr: [None, plain(value)] for attr, value in row.items() if value is not None}
+        # Plain executemany (no RETURNING: several times faster on SQLite); ids are read back by natural key.
+        connection.execute(insert(table), preview.creates)
+        ids = _ids_by_key(session, spec, [_key(spec, row) for row in preview.creates])
+        for row in preview.creates:
+            created[ids[_key(spec, row)]] = {attr: [None, plain(value)] for attr, value in row.items()
+                                              if value is not None}
 
     groups: dict[tuple, list] = {}
     for record_id, version, new_values, _ in preview.updates:
