@@ -3,9 +3,10 @@ from models import Asset
 
 from . import pickers
 from .base import SecuredModelView
+from .imports import ImportMixin
 
 
-class AssetView(SecuredModelView):
+class AssetView(ImportMixin, SecuredModelView):
     column_list = ("inventory_number", "name", "category", "status", "book_value", "residual_value",
                    "responsible", "department", "room", "commissioned_on")
     column_details_list = ("inventory_number", "name", "category", "serial_number", "year_made", "accepted_on",
