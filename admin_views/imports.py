@@ -3,6 +3,7 @@
 The uploaded file waits between preview and apply in instance/imports/<token>, the token in the
 user's session; it is deleted after apply. The domain work is services.importer.
 """
+import pickle
 import secrets
 import time
 from datetime import date
@@ -106,6 +107,7 @@ class ImportMixin:
         path, _ = self._stored()
         if path:
             path.unlink(missing_ok=True)
+            path.with_suffix(".plan").unlink(missing_ok=True)
         session.pop(SESSION_KEY, None)
 
     @expose("/import/", methods=("GET", "POST"))
@@ -145,6 +147,12 @@ class ImportMixin:
             return redirect(url_for(".import_upload"))
         preview = importer.dry_run(db.session, self.import_entity, path.read_bytes(), filename, self.import_columns())
         db.session.rollback()
+        plan = path.with_suffix(".plan")
+        if preview.ok:
+            # Apply writes exactly what the clerk saw here (our own file, never an uploaded one, is unpickled).
+            plan.write_bytes(pickle.dumps(preview))
+        else:
+            plan.unlink(missing_ok=True)
         return self.render("admin/import/preview.html", preview=preview, filename=filename, form=ConfirmForm(),
                            changes=preview.changes[:SHOWN_CHANGES], show=show,
                            entity=ENTITY_LABELS[self.import_entity][1], return_url=url_for(".index_view"))
@@ -158,8 +166,11 @@ class ImportMixin:
         if path is None:
             flash(gettext("Upload the file first."), "warning")
             return redirect(url_for(".import_upload"))
+        plan = path.with_suffix(".plan")
+        if not plan.is_file():
+            return redirect(url_for(".import_preview"))
         try:
-            result = importer.apply(db.session, self.import_entity, path.read_bytes(), filename, self.import_columns())
+            result = importer.apply(db.session, pickle.loads(plan.read_bytes()), filename)
             db.session.commit()
         except importer.ImportRefused:
             db.session.rollback()

@@ -3,7 +3,7 @@
 ``dry_run(session, entity, data)`` reads the file, matches its header to the entity's columns, parses
 every row and compares it with the record of the same natural key: counts of new, changed and unchanged
 rows, every error as (row, column, message), and old → new of every changed field.
-``apply(...)`` repeats the dry run, refuses if it has errors, and writes everything set-based in the
+``apply(session, preview)`` refuses a preview with errors, and writes everything set-based in the
 caller's transaction (bulk INSERT, grouped executemany UPDATE with version + 1) with the change log under
 one batch id, so the import can be undone like a bulk edit. The caller commits or rolls back.
 """
@@ -512,13 +512,16 @@ class ConcurrentChange(RuntimeError):
     pass
 
 
-def apply(session, entity: str, data: bytes, filename: str = "",
-          columns: Iterable[tuple[str, Iterable[str]]] = ()) -> ImportResult:
-    """Dry-run again and, if clean, write it all in the session's transaction (the caller commits)."""
-    preview = dry_run(session, entity, data, filename, columns)
+def apply(session, preview: Preview, filename: str = "") -> ImportResult:
+    """Write what a clean dry run planned, all of it, in the session's transaction (the caller commits).
+
+    The plan may come from an earlier request (the clerk confirmed what they saw): an update applies only
+    if the record still has the version the dry run read, and the database's constraints refuse a
+    duplicate or a reference deleted meanwhile — either way the caller rolls everything back.
+    """
     if not preview.ok:
         raise ImportRefused(preview)
-    spec = SPECS[entity]
+    spec = SPECS[preview.entity]
     table = spec.model.__table__
     audit = audit_context(session)
     if filename and not audit.comment:
@@ -554,6 +557,12 @@ def apply(session, entity: str, data: bytes, filename: str = "",
     session.expire_all()
     return ImportResult(batch_id=audit.batch_id, created=len(created), updated=len(preview.updates),
                         unchanged=preview.unchanged)
+
+
+def import_file(session, entity: str, data: bytes, filename: str = "",
+                columns: Iterable[tuple[str, Iterable[str]]] = ()) -> ImportResult:
+    """Dry run and, if clean, apply in one go (raises ImportRefused with the preview otherwise)."""
+    return apply(session, dry_run(session, entity, data, filename, columns), filename)
 
 
 def example_row(session, entity: str) -> dict[str, object]:
