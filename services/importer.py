@@ -141,7 +141,8 @@ SPECS = {spec.entity: spec for spec in (
         Field("status", example=AssetStatus.in_use), Field("responsible"), Field("department"), Field("room"),
         Field("supplier"), Field("contract"), Field("notes")]),
     Spec(Supplier, key=("inn", "kpp"), row_check=_supplier_rules, fields=[
-        Field("full_name", example="Общество с ограниченной ответственностью «Ромашка»"),
+        Field("full_name", example="Общество с ограниченной ответственностью «Ромашка»",
+              aliases=(_l("Full name of the organisation"),)),
         Field("short_name", example="ООО «Ромашка»"),
         Field("inn", check=check_inn, digits=(10, 12), example="7707083893"),
         Field("kpp", check=check_kpp, digits=(9,), example="773601001"),
@@ -157,7 +158,7 @@ SPECS = {spec.entity: spec for spec in (
         Field("vat", example=Decimal("20000.00")), Field("starts_on", example=date(2024, 2, 1)),
         Field("ends_on", example=date(2024, 12, 31)), Field("status"), Field("responsible")]),
     Spec(Employee, key=("personnel_number",), fields=[
-        Field("full_name", example="Иванов Иван Иванович"), Field("position", example="Ведущий специалист"),
+        Field("full_name", example="Иванов Иван Иванович", aliases=(_l("Full name of the employee"),)), Field("position", example="Ведущий специалист"),
         Field("department"), Field("personnel_number", example="000123"), Field("is_responsible", example=True),
         Field("is_driver", example=False), Field("licence_number"), Field("licence_expires_on"),
         Field("is_active", example=True)]),
