@@ -52,7 +52,7 @@ def read_table(data: bytes, filename: str = "", score: Callable[[list], int] | N
         raise ImportFileError(_l("The file is password-protected or is an old Excel 97–2003 workbook (.xls). "
                                  "Remove the password or save it as .xlsx and upload it again."))
     rows = _xlsx_rows(data) if data.startswith(ZIP_SIGNATURE) else _csv_rows(data)
-    return _with_header(rows, score or (lambda cells: sum(1 for c in cells if c not in (None, ""))))
+    return _with_header(rows, score or (lambda cells: 0))  # no score: the first non-empty row
 
 
 def _with_header(rows: Iterator[tuple[int, list]], score) -> Table:
@@ -147,6 +147,7 @@ def _fast_rows(workbook, sheet):
             cells = None
             for match in _TOKEN.finditer(data, 0, end):
                 row_attrs, cell_attrs, body = match.groups()
+                body = body or b""
                 if row_attrs is not None:  # a <row …> starts
                     if cells is not None:
                         yield row_counter, cells

@@ -3,6 +3,7 @@ the change log under one batch, and the upload → preview → apply pages."""
 import io
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -202,9 +203,9 @@ def test_reference_value_and_rule_errors_on_assets(app, world):
 
 def test_missing_required_columns_stop_the_import(app, world):
     preview = run(app, "asset", csv_bytes([["Наименование", "Группа"], ["Стол", "Компьютеры"]]), "asset")
-    assert fatal_en(preview) == "Required columns are missing: Inventory number."
+    assert fatal_en(preview) == "Required columns are missing: Инвентарный номер."
     preview = run(app, "asset", csv_bytes([["Инвентарный номер", "Наименование"], ["ИН-9", "Стол"]]), "asset")
-    assert fatal_en(preview) == "Required columns are missing for new records: Category, Book value."
+    assert fatal_en(preview) == "Required columns are missing for new records: Группа, Балансовая стоимость."
     # Updating existing records needs only the key and the changed columns.
     preview = run(app, "asset", csv_bytes([["Инвентарный номер", "Наименование"], ["0001234", "Ноутбук"]]), "asset")
     assert preview.ok and preview.changed == 1
@@ -237,10 +238,10 @@ def test_written_off_asset_is_not_changed_by_import(app, world):
 def test_one_bad_row_among_two_thousand_writes_nothing(app, world):
     header = ["Инвентарный номер", "Наименование", "Группа", "Балансовая стоимость", "Дата принятия к учёту"]
     rows = [header] + [[f"Н-{i:05d}", f"Стул {i}", "Компьютеры", "1500,00", "01.02.2024"] for i in range(2000)]
-    rows[1377][4] = "32.01.2024"
+    rows[1377][4] = "32.01.2024"  # row 1378 of the file: the header is row 1
     before = count(app, Asset)
     preview = run(app, "asset", xlsx(rows), "asset")
-    assert errors_en(preview) == [(1377, "Дата принятия к учёту", "not a date (expected dd.mm.yyyy): 32.01.2024")]
+    assert errors_en(preview) == [(1378, "Дата принятия к учёту", "not a date (expected dd.mm.yyyy): 32.01.2024")]
     assert preview.new == 1999 and preview.error_rows == 1
     with pytest.raises(importer.ImportRefused):
         apply_file(app, "asset", xlsx(rows))
@@ -249,7 +250,7 @@ def test_one_bad_row_among_two_thousand_writes_nothing(app, world):
 
 def test_a_failure_while_writing_leaves_nothing_behind(app, world, monkeypatch):
     rows = [["Инвентарный номер", "Наименование", "Группа", "Балансовая стоимость"],
-            ["ИН-1", "Стол", "Компьютеры", "10"], ["0001234", "Ноутбук", "Компьютеры", "10"]]
+            ["ИН-1", "Стол", "Компьютеры", "10"], ["0001234", "Ноутбук", "Компьютеры", "100000"]]
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
@@ -326,6 +327,9 @@ def test_upload_preview_apply_and_result_link(app, clerk, world):
     assert 'id="count-new">1<' in page and 'id="count-changed">1<' in page
     assert "Специалист" in page and "Главный бухгалтер" in page  # old → new
     assert 'id="import-apply"' in page
+    with clerk.session_transaction() as browser_session:
+        stored = Path(app.instance_path) / "imports" / browser_session["import_upload"]["token"]
+    assert stored.is_file() and stored.with_suffix(".plan").is_file()
     page = clerk.post("/admin/employee/import/apply/").get_data(as_text=True)
     assert 'id="import-result"' in page
     with app.app_context():
@@ -337,7 +341,7 @@ def test_upload_preview_apply_and_result_link(app, clerk, world):
     # The stored file is gone: applying again sends the clerk back to upload.
     again = clerk.post("/admin/employee/import/apply/")
     assert again.status_code == 302 and again.location.endswith("/admin/employee/import/")
-    assert list((app.instance_path and __import__("pathlib").Path(app.instance_path) / "imports").glob("*")) == []
+    assert not stored.exists() and not stored.with_suffix(".plan").exists()
 
 
 def test_preview_with_errors_offers_no_confirmation_and_apply_refuses(app, clerk, world):
@@ -370,9 +374,9 @@ def test_template_has_the_export_headers_and_an_example_row(app, clerk, world):
         headers = [h for _, h, _ in view_for(app, "fuelcard").table_columns()]
     assert [c.value for c in sheet[1]] == headers
     assert sheet.cell(2, 1).value == "7005830012345678"
-    # The template imports: its example row is a valid new card.
+    # The template imports cleanly (its example card is the existing one here: unchanged).
     preview = run(app, "fuel_card", response.data, "fuelcard")
-    assert errors_en(preview) == [] and preview.new == 1
+    assert errors_en(preview) == [] and preview.new + preview.changed + preview.unchanged == 1
 
 
 @pytest.mark.parametrize("role", [Role.accountant, Role.viewer, Role.head])
