@@ -3,10 +3,11 @@ from models import Asset
 
 from . import pickers
 from .base import SecuredModelView
+from .imports import ImportMixin
 from .write_off import WriteOffAssetMixin
 
 
-class AssetView(WriteOffAssetMixin, SecuredModelView):
+class AssetView(ImportMixin, WriteOffAssetMixin, SecuredModelView):
     column_list = ("inventory_number", "name", "category", "status", "book_value", "residual_value",
                    "responsible", "department", "room", "commissioned_on")
     column_details_list = ("inventory_number", "name", "category", "serial_number", "year_made", "accepted_on",

@@ -5,10 +5,13 @@ from models.checks import check_bik, check_ikz, check_inn, check_kpp, check_ogrn
 from . import pickers
 from .base import SecuredModelView
 from .fields import AccountMatchesBik, Checked
+from .imports import ImportMixin
 
 
-class SupplierView(SecuredModelView):
+class SupplierView(ImportMixin, SecuredModelView):
     column_list = ("short_name", "inn", "kpp", "ogrn", "phone", "email", "contact_person")
+    column_export_list = ("short_name", "full_name", "inn", "kpp", "ogrn", "address", "contact_person", "phone",
+                          "email", "bik", "settlement_account", "notes")
     column_searchable_list = ("short_name", "full_name", "inn")
     column_sortable_list = ("short_name", "inn")
     column_filters = ("kpp",)
@@ -24,9 +27,11 @@ class SupplierView(SecuredModelView):
     column_default_sort = "short_name"
 
 
-class ContractView(SecuredModelView):
+class ContractView(ImportMixin, SecuredModelView):
     column_list = ("number", "signed_on", "supplier", "subject", "kind", "amount", "starts_on", "ends_on",
                    "status", "responsible")
+    column_export_list = ("number", "signed_on", "supplier", "subject", "kind", "procurement_method", "ikz", "amount",
+                          "vat", "starts_on", "ends_on", "status", "responsible")
     column_searchable_list = ("number", "subject", "ikz")
     column_sortable_list = ("number", "signed_on", ("supplier", "supplier.short_name"), "kind", "amount",
                             "starts_on", "ends_on", "status")

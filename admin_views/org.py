@@ -5,6 +5,7 @@ from models.checks import check_okof
 from . import pickers
 from .base import SecuredModelView
 from .fields import Checked
+from .imports import ImportMixin
 
 
 class DepartmentView(SecuredModelView):
@@ -14,7 +15,7 @@ class DepartmentView(SecuredModelView):
     form_columns = ("name", "code", "parent")
 
 
-class EmployeeView(SecuredModelView):
+class EmployeeView(ImportMixin, SecuredModelView):
     column_list = ("full_name", "position", "department", "personnel_number", "is_responsible",
                    "is_driver", "licence_expires_on", "is_active")
     column_searchable_list = ("full_name", "personnel_number", "position")

@@ -5,6 +5,7 @@ from models.checks import check_cadastral_number
 from . import pickers
 from .base import SecuredModelView
 from .fields import Checked
+from .imports import ImportMixin
 
 
 class BuildingView(SecuredModelView):
@@ -18,7 +19,7 @@ class BuildingView(SecuredModelView):
     form_args = {"cadastral_number": {"validators": [Checked(check_cadastral_number)]}}
 
 
-class RoomView(SecuredModelView):
+class RoomView(ImportMixin, SecuredModelView):
     column_list = ("building", "number", "floor", "area", "purpose", "responsible")
     column_searchable_list = ("number", "purpose")
     column_sortable_list = (("building", "building.name"), "number", "floor", "area")

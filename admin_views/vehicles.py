@@ -1,13 +1,15 @@
 """Vehicles and fuel cards."""
 from models import FuelCard, Vehicle
 from models.checks import check_fuel_card_number, check_plate, check_vin
+from models.labels import FIELD_LABELS
 
 from . import pickers
 from .base import SecuredModelView
 from .fields import Checked
+from .imports import ImportMixin
 
 
-class VehicleView(SecuredModelView):
+class VehicleView(ImportMixin, SecuredModelView):
     column_list = ("plate", "make", "model", "year_made", "fuel_type", "driver", "status", "osago_expires_on",
                    "diagnostic_expires_on")
     column_searchable_list = ("plate", "vin", "make", "model")
@@ -24,9 +26,13 @@ class VehicleView(SecuredModelView):
     column_default_sort = "plate"
 
 
-class FuelCardView(SecuredModelView):
+class FuelCardView(ImportMixin, SecuredModelView):
     column_list = ("masked_number", "provider", "vehicle", "holder", "fuel_type", "monthly_limit_l",
                    "valid_until", "status")
+    # The full number: an exported file must import back onto the same cards.
+    column_export_list = ("number", "provider", "contract", "vehicle", "holder", "fuel_type", "monthly_limit_l",
+                          "valid_until", "status")
+    column_labels = {"number": FIELD_LABELS["masked_number"]}
     column_details_list = ("masked_number", "provider", "contract", "vehicle", "holder", "fuel_type",
                            "monthly_limit_l", "valid_until", "status", "created_at", "updated_at")
     column_searchable_list = ("number",)
