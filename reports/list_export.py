@@ -42,26 +42,23 @@ def stream_rows(session, statement, fields: Sequence[Field], chunk_rows: int = C
     """Rows of ``statement`` (one selected column per field), chunk by chunk, ready for write_table."""
     lookups = [(i, f.related, {}) for i, f in enumerate(fields) if f.related is not None]
     converters = [(i, f.convert) for i, f in enumerate(fields) if f.convert is not None]
-    result = session.execute(statement.execution_options(yield_per=chunk_rows))
-    for chunk in result.partitions(chunk_rows):
+    # Core execution: plain tuples, no ORM row processing; rows arrive chunk by chunk
+    # (a server-side cursor on PostgreSQL).
+    connection = session.connection().execution_options(yield_per=chunk_rows)
+    for chunk in connection.execute(statement).partitions():
+        if not lookups and not converters:
+            yield from chunk  # rows are sequences already
+            continue
+        columns = list(zip(*chunk))  # column-wise: the per-value work runs in comprehensions
         for i, model, names in lookups:
-            missing = {row[i] for row in chunk} - names.keys()
+            missing = set(columns[i]) - names.keys()
             missing.discard(None)
             if missing:
                 names.update(related_names(session, model, missing))
-        if not lookups and not converters:
-            yield from chunk  # Row objects are sequences already
-            continue
-        for row in chunk:
-            values = list(row)
-            for i, _model, names in lookups:
-                key = values[i]
-                if key is not None:
-                    values[i] = names.get(key)
-            for i, convert in converters:
-                if values[i] is not None:
-                    values[i] = convert(values[i])
-            yield values
+            columns[i] = [names.get(key) for key in columns[i]]  # None is never a key: stays None
+        for i, convert in converters:
+            columns[i] = [None if value is None else convert(value) for value in columns[i]]
+        yield from zip(*columns)
 
 
 def stream_objects(query, attributes: Sequence[str], fields: Sequence[Field],

@@ -288,9 +288,8 @@ def _write_rows_cell_by_cell(ws, columns, col_formats, formats, first, rows, wid
 
 _EXCEL_DAY0 = date(1899, 12, 30).toordinal()  # serial 0 once Excel's 1900 leap-year bug is counted
 _LEAP_BUG_END = date(1900, 3, 1)
-# Anything xlsxwriter would escape or that needs the xml:space attribute takes the slow path.
-_NEEDS_CARE = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
 _STR_MAX = 32767
+_FRAGMENT_CACHE = 20_000  # distinct values remembered per text column
 
 
 def _can_stream_rows(ws) -> bool:
@@ -310,19 +309,28 @@ class _RowStream:
         self.letters = [xl_col_to_name(c) for c in range(len(columns))]
         self.s_text = _xf(formats.text)
         self.s_quoted = _xf(formats.quoted)
-        self.s_money, self.s_date, self.s_datetime = _xf(formats.money), _xf(formats.date), _xf(formats.datetime)
-        self.encoders = [self._with_blank(c, col_formats[c], self._encoder(c, column.kind, col_formats[c]))
-                         for c, column in enumerate(columns)]
-        self.row_tail = ' x14ac:dyDescent="0.25">' if ws.excel_version == 2010 else ">"
+        encoders = [self._encoder(c, column.kind, col_formats[c]) for c, column in enumerate(columns)]
+        tail = ' x14ac:dyDescent="0.25">' if ws.excel_version == 2010 else ">"
+        self.row = self._row_function(encoders, [_xf(f) for f in col_formats], tail)
 
-    def _with_blank(self, c, fmt, enc):
-        # write_blank keeps a column's format on empty cells and drops unformatted ones.
-        letter, s = self.letters[c], _xf(fmt)
-        if not s:
-            return lambda v, rn: "" if v is None else enc(v, rn)
-        return lambda v, rn: f'<c r="{letter}{rn}"{s}/>' if v is None else enc(v, rn)
+    def _row_function(self, encoders, styles, tail):
+        """``row(values, rn) -> '<row …>…</row>'`` for this table, generated once so that a cell
+        costs one encoder call and nothing else (no per-cell loop, no per-cell None wrapper)."""
+        n = len(encoders)
+        names = ", ".join(f"v{c}" for c in range(n)) + ("," if n == 1 else "")
+        cells = []
+        for c, style in enumerate(styles):
+            # write_blank keeps a column's format on an empty cell and drops an unformatted one.
+            blank = f"f'<c r=\"{self.letters[c]}{{rn}}\"{style}/>'" if style else "''"
+            cells.append(f"(e{c}(v{c}, rn) if v{c} is not None else {blank})")
+        source = (f"def row(values, rn):\n"
+                  f"    {names} = values\n"  # a row of the wrong length raises ValueError here
+                  f"    return ''.join((f'<row r=\"{{rn}}\"{tail}', {', '.join(cells)}, '</row>'))\n")
+        namespace = {f"e{c}": enc for c, enc in enumerate(encoders)}
+        exec(compile(source, "<xlsx row>", "exec"), namespace)  # noqa: S102  (our own source, no input)
+        return namespace["row"]
 
-    # One function per column: (value, row number) -> the <c> element.
+    # One function per column: (value that is not None, row number) -> the <c> element.
     def _encoder(self, c, kind, fmt):
         letter, any_ = self.letters[c], self._encode_any
         s = _xf(fmt)
@@ -341,29 +349,39 @@ class _RowStream:
                 if v.__class__ is date and v >= _LEAP_BUG_END:
                     return f'<c r="{letter}{rn}"{s}><v>{v.toordinal() - _EXCEL_DAY0}</v></c>'
                 return any_(c, v, rn, fmt)
-        elif kind == "enum":
-            labels = {}  # a label is a lazy translation: look it up once per member, not per cell
+        elif kind in ("enum", "text") and fmt is None:
+            # Everything after the cell reference, per distinct value: related names, statuses and
+            # categories repeat down a column, so most cells cost one dict lookup. Enum labels are
+            # lazy translations, looked up once per member here rather than once per cell.
+            fragments, fragment = {}, self._fragment
 
             def enc(v, rn):
-                text = labels.get(v)
-                if text is None:
-                    if not isinstance(v, enum.Enum):
+                tail = fragments.get(v)
+                if tail is None:
+                    if v.__class__ is not str and not isinstance(v, enum.Enum):
                         return any_(c, v, rn, fmt)
-                    label = getattr(v, "label", None)
-                    text = labels[v] = str(label if label is not None else v.value)
-                return self._text(c, text, rn, fmt)
-        elif kind == "text" and fmt is None:
-            s_text, s_quoted = self.s_text, self.s_quoted
-
-            def enc(v, rn):
-                if v.__class__ is str and not _NEEDS_CARE.search(v) and len(v) < _STR_MAX // 2:
-                    style = s_quoted if v.startswith(_FORMULA_PREFIXES) else s_text
-                    return f'<c r="{letter}{rn}"{style} t="inlineStr"><is><t>{v}</t></is></c>'
-                return any_(c, v, rn, fmt)
+                    tail = fragment(v)
+                    if len(fragments) < _FRAGMENT_CACHE:
+                        fragments[v] = tail
+                return f'<c r="{letter}{rn}"{tail}'
         else:
             def enc(v, rn):
                 return any_(c, v, rn, fmt)
         return enc
+
+    def _fragment(self, value) -> str:
+        """`` s="…" t="inlineStr"><is><t>…</t></is></c>`` for a str or an enum member (its label)."""
+        if isinstance(value, enum.Enum):
+            label = getattr(value, "label", None)
+            value = str(label if label is not None else value.value)
+        # Plain text needs no escaping: printable (no control characters, no odd spaces), no XML
+        # specials, no "_xHHHH_" look-alike, no edge spaces, far below the length limit.
+        if (value.isprintable() and "&" not in value and "<" not in value and ">" not in value
+                and "_x" not in value and not value.startswith(" ") and not value.endswith(" ")
+                and len(value) < _STR_MAX // 2):
+            style = self.s_quoted if value.startswith(_FORMULA_PREFIXES) else self.s_text
+            return f'{style} t="inlineStr"><is><t>{value}</t></is></c>'
+        return self._text_tail(value, None)
 
     def _encode_any(self, c, value, rn, fmt) -> str:
         """Any value, typed as write_cell types it."""
@@ -390,44 +408,46 @@ class _RowStream:
         return self._text(c, str(value), rn, fmt)
 
     def _text(self, c, text, rn, fmt) -> str:
+        return f'<c r="{self.letters[c]}{rn}"{self._text_tail(text, fmt)}'
+
+    def _text_tail(self, text, fmt) -> str:
+        """A text cell after its reference, escaped exactly as xlsxwriter escapes inline strings."""
         if fmt is None:
             fmt = self.formats.quoted if looks_like_formula(text) else self.formats.text
         if len(text) > _STR_MAX // 2 and _utf16_len(text) > _STR_MAX:
             text = _utf16_truncate(text, _STR_MAX)
         space = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
         text = _escape_control_characters(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        return f'<c r="{self.letters[c]}{rn}"{_xf(fmt)} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+        return f'{_xf(fmt)} t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
     def write(self, rows, widths, totals) -> int:
-        ws, first, n = self.ws, self.first, len(self.columns)
-        encoders, tail = self.encoders, self.row_tail
+        ws, first, row = self.ws, self.first, self.row
+        columns, formats = self.columns, self.formats
         money = list(totals)
         ws._write_single_row(first)  # flush the header (and title) rows xlsxwriter still holds
         write = ws.fh.write
+        buffer = []
         count = 0
         for count, values in enumerate(rows, start=1):
-            if len(values) != n:
-                raise ValueError(f"row {count} has {len(values)} values for {n} columns")
-            rn = first + count  # 1-based row number of this 0-based row index
-            parts = [f'<row r="{rn}"{tail}']
-            for enc, v in zip(encoders, values):
-                parts.append(enc(v, rn))
-            parts.append("</row>")
-            write("".join(parts))
+            buffer.append(row(values, first + count))  # 1-based number of this 0-based row
+            if len(buffer) == 500:
+                write("".join(buffer))
+                buffer.clear()
             if count <= WIDTH_SAMPLE_ROWS:
-                for c, (column, value) in enumerate(zip(self.columns, values)):
-                    widths[c] = max(widths[c], _display_len(value, column.kind, self.formats))
+                for c, (column, value) in enumerate(zip(columns, values)):
+                    widths[c] = max(widths[c], _display_len(value, column.kind, formats))
             for c in money:
                 amount = values[c]
                 if amount is not None:
                     totals[c] += amount if amount.__class__ is Decimal else (_as_decimal(amount) or 0)
+        write("".join(buffer))
         if count:
             # Tell xlsxwriter what we wrote: the sheet's dimension and where its next row goes.
             last = first + count - 1
-            ws.dim_rowmin = min(ws.dim_rowmin if ws.dim_rowmin is not None else first, first)
-            ws.dim_rowmax = max(ws.dim_rowmax if ws.dim_rowmax is not None else last, last)
+            ws.dim_rowmin = first if ws.dim_rowmin is None else min(ws.dim_rowmin, first)
+            ws.dim_rowmax = last if ws.dim_rowmax is None else max(ws.dim_rowmax, last)
             ws.dim_colmin = 0 if ws.dim_colmin is None else min(ws.dim_colmin, 0)
-            ws.dim_colmax = n - 1 if ws.dim_colmax is None else max(ws.dim_colmax, n - 1)
+            ws.dim_colmax = len(columns) - 1 if ws.dim_colmax is None else max(ws.dim_colmax, len(columns) - 1)
             ws.previous_row = last
         return count
 
