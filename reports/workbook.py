@@ -89,6 +89,7 @@ class Formats:
         self.integer = add({"num_format": "0"})
         self.date = add({"num_format": DATE_FORMAT})
         self.datetime = add({"num_format": DATETIME_FORMAT})
+        self.bold = add({"bold": True})
         self.total_label = add({"bold": True, "top": 1})
         self.total_money = add({"bold": True, "top": 1, "num_format": MONEY_FORMAT})
 
