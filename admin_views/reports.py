@@ -44,9 +44,9 @@ def _departments():
 class AssetReportForm(FlaskForm):
     at = DateField(_l("At date"), validators=[InputRequired()], default=date.today,
                    description=_l("Today: depreciation as recorded; an earlier date: computed by the 257n rules."))
-    department = SelectField(_l("Department"))
-    responsible = SelectField(_l("Responsible person"))
-    status = SelectField(_l("Status"), choices=_enum_choices(AssetStatus))
+    department = SelectField(_l("Department"), default="")
+    responsible = SelectField(_l("Responsible person"), default="")
+    status = SelectField(_l("Status"), choices=_enum_choices(AssetStatus), default="")
 
     def fill_choices(self):
         self.department.choices = _departments()
@@ -66,9 +66,9 @@ class AssetReportForm(FlaskForm):
 class ContractsReportForm(FlaskForm):
     signed_from = DateField(_l("Signed from"), validators=[Optional()])
     signed_to = DateField(_l("Signed to"), validators=[Optional()])
-    status = SelectField(_l("Status"))
-    kind = SelectField(_l("Kind"))
-    supplier = SelectField(_l("Supplier"))
+    status = SelectField(_l("Status"), default="")
+    kind = SelectField(_l("Kind"), default="")
+    supplier = SelectField(_l("Supplier"), default="")
 
     def fill_choices(self):
         self.status.choices = _enum_choices(ContractStatus)
@@ -162,8 +162,9 @@ class ContractsRegisterView(ReportView):
         period = " – ".join(format_date(d, "dd.MM.yyyy") if d else "…"
                             for d in (form.signed_from.data, form.signed_to.data))
         title = gettext("Contracts register")
-        heading = f"{title}, {gettext('signed')} {period}" if any(
-            (form.signed_from.data, form.signed_to.data)) else title
+        heading = title
+        if form.signed_from.data or form.signed_to.data:
+            heading = gettext("Contracts register, signed %(period)s", period=period)
 
         def fill(workbook, formats):
             write_contracts_register(workbook, formats, lines, title=heading)
