@@ -13,6 +13,7 @@ from .contracts import ContractView, SupplierView
 from .dashboard import DashboardView
 from .org import AssetCategoryView, DepartmentView, EmployeeView
 from .premises import BuildingView, RoomView
+from .reports import ContractsRegisterView, InventoryListView, ResponsibleAssetsView
 from .vehicles import FuelCardView, VehicleView
 from .write_off import WriteOffActView
 
@@ -21,6 +22,7 @@ TRANSPORT = _l("Transport")
 CONTRACTS = _l("Contracts")
 PREMISES = _l("Buildings and rooms")
 REFERENCE = _l("Reference data")
+REPORTS = _l("Reports")
 ADMINISTRATION = _l("Administration")
 
 
@@ -47,6 +49,12 @@ def init_admin(app) -> Admin:
     admin.add_view(DepartmentView(Department, db, category=REFERENCE, endpoint="department"))
     admin.add_view(EmployeeView(Employee, db, category=REFERENCE, endpoint="employee"))
     admin.add_view(AssetCategoryView(AssetCategory, db, category=REFERENCE, endpoint="assetcategory"))
+    admin.add_view(InventoryListView(name=_l("Inventory list"), category=REPORTS, endpoint="report_inventory",
+                                     url="/admin/reports/inventory"))
+    admin.add_view(ResponsibleAssetsView(name=_l("Assets of responsible persons"), category=REPORTS,
+                                         endpoint="report_responsible", url="/admin/reports/responsible"))
+    admin.add_view(ContractsRegisterView(name=_l("Contracts register"), category=REPORTS,
+                                         endpoint="report_contracts", url="/admin/reports/contracts"))
     admin.add_view(ChangeLogView(ChangeLogEntry, db, category=ADMINISTRATION, endpoint="changelog"))
     admin.add_view(LoginView(name=_l("Log in"), endpoint="login", url="/admin/login"))
     admin.add_view(LogoutView(name=_l("Log out"), endpoint="logout", url="/admin/logout"))

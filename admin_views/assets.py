@@ -1,5 +1,6 @@
 """Fixed assets: the list clerks live in."""
 from models import Asset
+from models.assets import residual_value_sql
 
 from . import pickers
 from .base import SecuredModelView
@@ -29,6 +30,12 @@ class AssetView(ImportMixin, WriteOffAssetMixin, SecuredModelView):
                     "status", "responsible", "department", "room", "supplier", "contract", "notes")
     form_ajax_refs = {"responsible": pickers.EMPLOYEE, "room": pickers.ROOM, "supplier": pickers.SUPPLIER,
                       "contract": pickers.CONTRACT}
+    # What the accountant takes to Excel, and what an import reads back.
+    column_export_list = ("inventory_number", "name", "category", "serial_number", "year_made", "accepted_on",
+                          "commissioned_on", "book_value", "depreciation", "residual_value", "useful_life_months",
+                          "balance_account", "status", "responsible", "department", "room", "supplier", "contract",
+                          "notes")
+    column_export_expressions = {"residual_value": residual_value_sql()}
     column_editable_list = ("name", "serial_number", "year_made", "notes")
     column_default_sort = "inventory_number"
     # Lists load their related rows with the page, not one query per row.

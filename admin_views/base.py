@@ -3,7 +3,6 @@
 It holds what all lists share: who may read and write, Russian formats, exact money fields,
 the rows a batch operation acts on (ticked or found), and refusing deletes that would orphan.
 """
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -25,18 +24,9 @@ from models import ChangeLogEntry, LabeledEnum, Money, Role, db
 from models.labels import ENTITY_LABELS, FIELD_LABELS
 from services.references import referrers
 
+from .export import ExportMixin
 from .fields import MoneyField, RussianDateField
-
-
-@dataclass
-class ListTool:
-    """A link shown beside the list's filters (export, bulk edit of everything found, import…)."""
-
-    id: str
-    label: str
-    url: str
-    icon: str | None = None
-    css: str | None = None
+from .tools import ListTool, ListTools  # noqa: F401  (ListTool is imported from here by views)
 
 
 # SQLAlchemy type -> the kind of cell a workbook writes and an import reads.
@@ -115,7 +105,7 @@ class FiltersConverter(FilterConverter):
         return [f(column, name, **kwargs) for f in self.float_filters]
 
 
-class SecuredModelView(RoleAccess, ModelView):
+class SecuredModelView(RoleAccess, ExportMixin, ListTools, ModelView):
     """Flask-Admin's SQLAlchemy view, secured and localised. Subclasses declare columns only."""
 
     form_base_class = FlaskForm  # CSRF token on every form, delete and action
@@ -178,10 +168,6 @@ class SecuredModelView(RoleAccess, ModelView):
                 if callable(flt.options):
                     item["options"] = [(k, str(v)) for k, v in flt.options()]
         return groups
-
-    def list_tools(self) -> list[ListTool]:
-        """Links beside the filters; mixins extend this list with ``super().list_tools()``."""
-        return []
 
     # The columns of the list as a table: what exports write and imports read back.
     column_export_list = None  # a view may name more columns to export than it lists

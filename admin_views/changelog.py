@@ -19,6 +19,12 @@ def render_changes(changes: dict) -> Markup:
     return Markup("<br>".join(lines))
 
 
+def changes_text(changes: dict) -> str:
+    """The same «field: old → new» lines as plain text, for a spreadsheet cell."""
+    return "\n".join(f"{field_label(name)}: {'—' if old is None else old} → {'—' if new is None else new}"
+                     for name, (old, new) in (changes or {}).items())
+
+
 class ChangeLogView(SecuredModelView):
     read_roles = LOG_READERS
     allow_create = allow_edit = allow_delete = False
@@ -39,4 +45,6 @@ class ChangeLogView(SecuredModelView):
         "entity": lambda v, c, m, n: ENTITY_LABELS.get(m.entity, (m.entity,))[0],
     }
     column_formatters_detail = column_formatters
+    column_export_converters = {"changes": changes_text,
+                                "entity": lambda table: str(ENTITY_LABELS.get(table, (table,))[0])}
     column_labels = {"username": ENTITY_LABELS["user_account"][0]}

@@ -1,4 +1,6 @@
 """Suppliers and contracts."""
+from flask_babel import lazy_gettext as _l
+
 from models import Contract
 from models.checks import check_bik, check_ikz, check_inn, check_kpp, check_ogrn
 
@@ -24,6 +26,7 @@ class SupplierView(ImportMixin, SecuredModelView):
         "bik": {"validators": [Checked(check_bik)]},
         "settlement_account": {"validators": [AccountMatchesBik()]},
     }
+    column_export_list = form_columns
     column_default_sort = "short_name"
 
 
@@ -42,4 +45,7 @@ class ContractView(ImportMixin, SecuredModelView):
                     "amount", "vat", "starts_on", "ends_on", "status", "responsible")
     form_ajax_refs = {"supplier": pickers.SUPPLIER, "responsible": pickers.EMPLOYEE}
     form_args = {"ikz": {"validators": [Checked(check_ikz)]}}
+    column_export_list = ("number", "signed_on", "supplier", "supplier.inn", "subject", "kind", "procurement_method",
+                          "ikz", "amount", "vat", "starts_on", "ends_on", "status", "responsible")
+    column_labels = {"supplier.inn": _l("Supplier INN")}
     column_default_sort = ("signed_on", True)

@@ -13,6 +13,7 @@ class DepartmentView(SecuredModelView):
     column_searchable_list = ("name", "code")
     column_sortable_list = ("name", "code")
     form_columns = ("name", "code", "parent")
+    column_export_list = form_columns
 
 
 class EmployeeView(ImportMixin, SecuredModelView):
@@ -25,6 +26,7 @@ class EmployeeView(ImportMixin, SecuredModelView):
                       "is_active", "licence_expires_on")
     form_columns = ("full_name", "position", "department", "personnel_number", "is_responsible",
                     "is_driver", "licence_number", "licence_expires_on", "is_active")
+    column_export_list = form_columns
     column_default_sort = "full_name"
 
 

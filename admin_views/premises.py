@@ -15,6 +15,7 @@ class BuildingView(SecuredModelView):
     column_filters = ("right_of_use", "year_built")
     form_columns = ("name", "address", "cadastral_number", "total_area", "right_of_use",
                     "lease_contract", "year_built")
+    column_export_list = form_columns
     form_ajax_refs = {"lease_contract": pickers.CONTRACT}
     form_args = {"cadastral_number": {"validators": [Checked(check_cadastral_number)]}}
 
@@ -25,5 +26,6 @@ class RoomView(ImportMixin, SecuredModelView):
     column_sortable_list = (("building", "building.name"), "number", "floor", "area")
     column_filters = (pickers.by(Room.building_id, "building"), pickers.by(Room.responsible_id, "responsible"), "floor")
     form_columns = ("building", "number", "floor", "area", "purpose", "responsible")
+    column_export_list = form_columns
     form_ajax_refs = {"responsible": pickers.EMPLOYEE}
     column_default_sort = [("building_id", False), ("number", False)]

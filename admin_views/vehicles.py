@@ -21,6 +21,7 @@ class VehicleView(ImportMixin, SecuredModelView):
                     "fuel_norm", "odometer_km", "sts_number", "pts_number", "osago_policy", "osago_expires_on",
                     "diagnostic_card", "diagnostic_expires_on", "driver", "status", "registered_on",
                     "deregistered_on")
+    column_export_list = form_columns
     form_ajax_refs = {"asset": pickers.ASSET, "driver": pickers.EMPLOYEE}
     form_args = {"plate": {"validators": [Checked(check_plate)]}, "vin": {"validators": [Checked(check_vin)]}}
     column_default_sort = "plate"
@@ -42,6 +43,9 @@ class FuelCardView(ImportMixin, SecuredModelView):
                       pickers.by(FuelCard.holder_id, "holder"), "valid_until")
     form_columns = ("number", "provider", "contract", "vehicle", "holder", "fuel_type", "monthly_limit_l",
                     "valid_until", "status")
+    # The full card number: the accountant reconciles by it and an import matches on it.
+    column_export_list = form_columns
+    column_labels = {"number": FIELD_LABELS["masked_number"]}
     form_ajax_refs = {"provider": pickers.SUPPLIER, "contract": pickers.CONTRACT, "vehicle": pickers.VEHICLE,
                       "holder": pickers.EMPLOYEE}
     form_args = {"number": {"validators": [Checked(check_fuel_card_number)]}}

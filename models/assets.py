@@ -3,7 +3,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, case, type_coerce
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Tracked
@@ -88,3 +88,9 @@ class Asset(Tracked, Base):
 
     def __str__(self):
         return f"{self.inventory_number} {self.name}"
+
+
+def residual_value_sql():
+    """SQL twin of ``Asset.residual_value`` (book value − depreciation, never negative), for selects."""
+    residual = case((Asset.book_value > Asset.depreciation, Asset.book_value - Asset.depreciation), else_=0)
+    return type_coerce(residual, Money())

@@ -41,7 +41,7 @@ class Money(TypeDecorator):
         if value is None:
             return None
         if dialect.name == "sqlite":
-            return (Decimal(int(value)) / 100).quantize(KOPECK)
+            return Decimal(int(value)).scaleb(-2)  # whole kopecks -> rubles, exactly 2 places
         return to_money(value)
 
 

@@ -265,3 +265,36 @@ def test_workbook_chunks_raises_before_streaming():
 
     with pytest.raises(RuntimeError):
         workbook_chunks(fill)
+
+
+def test_fast_row_stream_writes_what_write_cell_writes():
+    """constant_memory sheets take the row-stream fast path; every value must read back as the
+    portable cell-by-cell path writes it."""
+    from datetime import timezone
+
+    odd = ["a&b<c>\"", "x_x0041_", "ctl\x01", " lead", "trail ", "=SUM(A1)", "\tx", "\r\nx", "ж" * 40_000, ""]
+    columns = [Column("t", "Текст"), Column("m", "Сумма", "money"), Column("i", "Год", "int"),
+               Column("d", "Дата", "date"), Column("dt", "Время", "datetime"), Column("b", "Да/нет", "bool"),
+               Column("e", "Статус", "enum"), Column("n", "Число", "number")]
+    rows = []
+    for k, text in enumerate(odd):
+        rows.append((text, D("1234.56") if k % 2 else "12,5", 2020 + k if k % 3 else 10**16,
+                     date(1900, 1, 1 + k) if k < 3 else date(2026, 2, k + 1),
+                     datetime(2026, 3, 1, 12, k, tzinfo=timezone.utc) if k % 2 else datetime(2026, 3, 1, 8, 30),
+                     bool(k % 2), Status.ACTIVE if k % 2 else "свободный текст", 1.25 if k % 2 else D("-0.50")))
+    rows.append((True, 5, True, None, None, None, None, 7))
+    _, fast = build(rows, columns, constant_memory=True)
+    _, slow = build(rows, columns, constant_memory=False)
+    fast_ws, slow_ws = load(fast), load(slow)
+    for fast_row, slow_row in zip(fast_ws.iter_rows(), slow_ws.iter_rows(), strict=True):
+        for a, b in zip(fast_row, slow_row, strict=True):
+            # shared strings and inline strings escape "_xHHHH_" differently; Excel decodes both
+            if a.coordinate == "A3":
+                continue
+            plain = [unescape(c.value) if isinstance(c.value, str) else c.value for c in (a, b)]
+            assert (plain[0], a.data_type, a.number_format, a.quotePrefix) == \
+                   (plain[1], b.data_type, b.number_format, b.quotePrefix), a.coordinate
+    assert fast_ws.dimensions == slow_ws.dimensions
+    # shared strings (the portable path) leave a literal "_x0041_" unescaped, so Excel would show
+    # "xA"; inline strings escape it, as Excel does
+    assert fast_ws["A3"].value == "x_x005F_x0041_" and unescape(fast_ws["A3"].value) == "x_x0041_"
