@@ -4,7 +4,7 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
 from models import (Asset, AssetCategory, Building, ChangeLogEntry, Contract, Department, Employee, FuelCard, Room,
-                    Supplier, Vehicle, db)
+                    Supplier, Transfer, Vehicle, db)
 
 from .assets import AssetView
 from .changelog import ChangeLogView
@@ -13,6 +13,8 @@ from .contracts import ContractView, SupplierView
 from .dashboard import DashboardView
 from .org import AssetCategoryView, DepartmentView, EmployeeView
 from .premises import BuildingView, RoomView
+from .transfers import TransferView
+from .undo import UndoView
 from .vehicles import FuelCardView, VehicleView
 
 PROPERTY = _l("Property")
@@ -36,6 +38,7 @@ def init_admin(app) -> Admin:
         translations_path=str(TRANSLATIONS),
     )
     admin.add_view(AssetView(Asset, db, category=PROPERTY, endpoint="asset"))
+    admin.add_view(TransferView(Transfer, db, category=PROPERTY, endpoint="transfer"))
     admin.add_view(VehicleView(Vehicle, db, category=TRANSPORT, endpoint="vehicle"))
     admin.add_view(FuelCardView(FuelCard, db, category=TRANSPORT, endpoint="fuelcard"))
     admin.add_view(ContractView(Contract, db, category=CONTRACTS, endpoint="contract"))
@@ -46,6 +49,7 @@ def init_admin(app) -> Admin:
     admin.add_view(EmployeeView(Employee, db, category=REFERENCE, endpoint="employee"))
     admin.add_view(AssetCategoryView(AssetCategory, db, category=REFERENCE, endpoint="assetcategory"))
     admin.add_view(ChangeLogView(ChangeLogEntry, db, category=ADMINISTRATION, endpoint="changelog"))
+    admin.add_view(UndoView(name=_l("Undo batch"), endpoint="undo", url="/admin/undo"))
     admin.add_view(LoginView(name=_l("Log in"), endpoint="login", url="/admin/login"))
     admin.add_view(LogoutView(name=_l("Log out"), endpoint="logout", url="/admin/logout"))
     return admin

@@ -1,11 +1,12 @@
 """Fixed assets: the list clerks live in."""
-from models import Asset
+from models import LOCKED_STATUSES, Asset
 
 from . import pickers
 from .base import SecuredModelView
+from .transfers import TransferActionMixin
 
 
-class AssetView(SecuredModelView):
+class AssetView(TransferActionMixin, SecuredModelView):
     column_list = ("inventory_number", "name", "category", "status", "book_value", "residual_value",
                    "responsible", "department", "room", "commissioned_on")
     column_details_list = ("inventory_number", "name", "category", "serial_number", "year_made", "accepted_on",
@@ -31,3 +32,7 @@ class AssetView(SecuredModelView):
     column_default_sort = "inventory_number"
     # Lists load their related rows with the page, not one query per row.
     column_auto_select_related = True
+    bulk_edit_fields = ("status", "responsible", "department", "room", "category", "balance_account",
+                        "useful_life_months", "supplier", "contract", "commissioned_on", "notes")
+    # Write-off statuses are set only through a write-off act.
+    bulk_edit_excluded_choices = {"status": tuple(s.value for s in LOCKED_STATUSES)}

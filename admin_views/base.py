@@ -25,6 +25,7 @@ from models import ChangeLogEntry, LabeledEnum, Money, Role, db
 from models.labels import ENTITY_LABELS, FIELD_LABELS
 from services.references import referrers
 
+from .bulk_edit import BulkEditMixin
 from .fields import MoneyField
 
 
@@ -111,7 +112,7 @@ class FiltersConverter(FilterConverter):
         return [f(column, name, **kwargs) for f in self.float_filters]
 
 
-class SecuredModelView(RoleAccess, ModelView):
+class SecuredModelView(BulkEditMixin, RoleAccess, ModelView):
     """Flask-Admin's SQLAlchemy view, secured and localised. Subclasses declare columns only."""
 
     form_base_class = FlaskForm  # CSRF token on every form, delete and action
@@ -175,9 +176,14 @@ class SecuredModelView(RoleAccess, ModelView):
                     item["options"] = [(k, str(v)) for k, v in flt.options()]
         return groups
 
+    def details_extras(self, model) -> list:
+        """HTML blocks shown under a record's details (mixins extend with ``super().details_extras(model)``)."""
+        return []
+
     def list_tools(self) -> list[ListTool]:
         """Links beside the filters; mixins extend this list with ``super().list_tools()``."""
-        return []
+        parent = getattr(super(), "list_tools", None)  # mixins among this class's own bases
+        return parent() if parent else []
 
     # The columns of the list as a table: what exports write and imports read back.
     column_export_list = None  # a view may name more columns to export than it lists

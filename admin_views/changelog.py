@@ -6,6 +6,7 @@ from models import ChangeLogEntry, Role
 from models.labels import ENTITY_LABELS, FIELD_LABELS, field_label
 
 from .base import SecuredModelView
+from .undo import UndoBatchActionMixin
 
 LOG_READERS = frozenset({Role.admin, Role.accountant, Role.head})
 
@@ -19,7 +20,7 @@ def render_changes(changes: dict) -> Markup:
     return Markup("<br>".join(lines))
 
 
-class ChangeLogView(SecuredModelView):
+class ChangeLogView(UndoBatchActionMixin, SecuredModelView):
     read_roles = LOG_READERS
     allow_create = allow_edit = allow_delete = False
     can_set_page_size = True

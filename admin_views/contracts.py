@@ -38,3 +38,4 @@ class ContractView(SecuredModelView):
     form_ajax_refs = {"supplier": pickers.SUPPLIER, "responsible": pickers.EMPLOYEE}
     form_args = {"ikz": {"validators": [Checked(check_ikz)]}}
     column_default_sort = ("signed_on", True)
+    bulk_edit_fields = ("status", "responsible", "kind", "procurement_method", "starts_on", "ends_on")

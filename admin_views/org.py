@@ -25,6 +25,7 @@ class EmployeeView(SecuredModelView):
     form_columns = ("full_name", "position", "department", "personnel_number", "is_responsible",
                     "is_driver", "licence_number", "licence_expires_on", "is_active")
     column_default_sort = "full_name"
+    bulk_edit_fields = ("department", "position", "is_responsible", "is_driver", "is_active")
 
 
 class AssetCategoryView(SecuredModelView):

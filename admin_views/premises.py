@@ -26,3 +26,4 @@ class RoomView(SecuredModelView):
     form_columns = ("building", "number", "floor", "area", "purpose", "responsible")
     form_ajax_refs = {"responsible": pickers.EMPLOYEE}
     column_default_sort = [("building_id", False), ("number", False)]
+    bulk_edit_fields = ("building", "floor", "purpose", "responsible")
