@@ -2,7 +2,8 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric
+from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, any_, bindparam
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from models.changelog import AuditContext, audit_context
@@ -46,3 +47,15 @@ def chunks(items, size: int):
     items = list(items)
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+def id_in(session: Session, column, ids):
+    """``column IN (ids)``; on PostgreSQL ``= ANY(array)``: one parameter instead of thousands to bind."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
+    return column.in_(list(ids))
+
+
+def chunk_size_for(session: Session, default: int) -> int:
+    """PostgreSQL takes a whole id array at once; SQLite is limited in bound variables."""
+    return max(default, 50_000) if session.get_bind().dialect.name == "postgresql" else default

@@ -19,7 +19,7 @@ from models import checks
 from models.changelog import plain, record_changes
 from models.labels import field_label
 
-from .audit import chunks, new_batch
+from .audit import chunk_size_for, chunks, id_in, new_batch
 
 CHUNK_SIZE = 2000
 SHOWN_REFUSALS = 200  # a page lists this many refused records; the count covers all
@@ -122,8 +122,9 @@ def _columns(model, changes):
     return [model.__table__.c[n] for n in names], rule
 
 
-def _diff(row: dict, changes: dict) -> dict:
-    return {k: (row[k], v) for k, v in changes.items() if plain(row[k]) != plain(v)}
+def _diff(row, changes: dict) -> dict:
+    # Values are of the column's Python type on both sides (enum, Decimal, date…), so == compares them.
+    return {k: (row[k], v) for k, v in changes.items() if row[k] != v}
 
 
 def _judge(row: dict, changes: dict, rule):
@@ -135,7 +136,7 @@ def _judge(row: dict, changes: dict, rule):
     return reason, diff
 
 
-def preview(session: Session, model, ids, changes: dict, chunk_size: int = CHUNK_SIZE) -> Preview:
+def preview(session: Session, model, ids, changes: dict, chunk_size: int | None = None) -> Preview:
     """What setting ``changes`` (column key -> value) on the records ``ids`` would do; writes nothing."""
     changes = check_changes(model, changes)
     ids = list(dict.fromkeys(int(i) for i in ids))
@@ -143,9 +144,9 @@ def preview(session: Session, model, ids, changes: dict, chunk_size: int = CHUNK
     columns, rule = _columns(model, changes)
     result = Preview(table=table.name, changes=changes, total=len(ids),
                      counts={k: Counter() for k in changes})
-    for chunk in chunks(ids, chunk_size):
+    for chunk in chunks(ids, chunk_size or chunk_size_for(session, CHUNK_SIZE)):
         found = set()
-        stmt = select(table.c.id, table.c.version, *columns).where(table.c.id.in_(chunk))
+        stmt = select(table.c.id, table.c.version, *columns).where(id_in(session, table.c.id, chunk))
         for row in session.execute(stmt).mappings():
             found.add(row["id"])
             reason, diff = _judge(row, changes, rule)
@@ -171,7 +172,7 @@ def name_refusals(session: Session, model, refusals: list) -> None:
 
 
 def update_rows(session: Session, model, versions: dict, changes: dict, action: str,
-                chunk_size: int = CHUNK_SIZE) -> tuple[int, int, list]:
+                chunk_size: int | None = None) -> tuple[int, int, list]:
     """Set ``changes`` on the records ``versions`` names (id -> version expected, None: any),
     set-based, and log every changed field. Returns (records changed, log rows, refusals).
 
@@ -183,8 +184,9 @@ def update_rows(session: Session, model, versions: dict, changes: dict, action: 
     tracked = issubclass(model, Tracked)
     now = utcnow()
     log, refusals = {}, []
-    for chunk in chunks(versions, chunk_size):
-        stmt = select(table.c.id, table.c.version, *columns).where(table.c.id.in_(chunk)).with_for_update()
+    for chunk in chunks(versions, chunk_size or chunk_size_for(session, CHUNK_SIZE)):
+        stmt = (select(table.c.id, table.c.version, *columns).where(id_in(session, table.c.id, chunk))
+                .with_for_update())
         rows = {row["id"]: row for row in session.execute(stmt).mappings()}
         ok = []
         for record_id in chunk:
@@ -206,13 +208,13 @@ def update_rows(session: Session, model, versions: dict, changes: dict, action: 
             values = dict(changes)
             if tracked:
                 values.update(version=table.c.version + 1, updated_at=now)
-            session.execute(update(table).where(table.c.id.in_(ok)).values(**values))
+            session.execute(update(table).where(id_in(session, table.c.id, ok)).values(**values))
     log_rows = record_changes(session, action, table.name, log)
     return len(log), log_rows, refusals
 
 
 def apply(session: Session, model, versions: dict, changes: dict, action: str = "bulk_edit",
-          comment: str | None = None, chunk_size: int = CHUNK_SIZE) -> Applied:
+          comment: str | None = None, chunk_size: int | None = None) -> Applied:
     """Write a previewed bulk edit in one transaction (committed here); on any error nothing is written."""
     changes = check_changes(model, changes)
     try:
