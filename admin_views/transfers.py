@@ -39,7 +39,7 @@ def transfer_form_class(view):
 class TransferActionMixin:
     """«Передать» on the asset list: ticked assets → one transfer document per current responsible person."""
 
-    @action("transfer", _l("Transfer"))
+    @action("transfer", _l("Hand over"))
     def action_transfer(self, ids):
         form = transfer_form_class(self)(formdata=None)
         return self.render("admin/transfer_form.html", form=form, ids=",".join(ids), count=len(ids),
