@@ -67,25 +67,31 @@ FIELD_CHECKS = {
 }
 
 
-def _asset_rule(old: dict, new: dict):
-    if old.get("status") in LOCKED_STATUSES:
+def _after(old, changes, key):
+    return changes[key] if key in changes else old[key]
+
+
+def _asset_rule(old, changes: dict):
+    if old["status"] in LOCKED_STATUSES:
         return _l("%(status)s: changed only through its write-off act", status=old["status"].label)
-    book, dep = new.get("book_value"), new.get("depreciation")
+    if "book_value" not in changes and "depreciation" not in changes:
+        return None
+    book, dep = _after(old, changes, "book_value"), _after(old, changes, "depreciation")
     if book is not None and dep is not None and dep > book:
         return _l("accumulated depreciation would exceed the book value")
     return None
 
 
 def _dates_in_order(first: str, last: str):
-    def rule(old: dict, new: dict):
-        a, b = new.get(first), new.get(last)
+    def rule(old, changes: dict):
+        a, b = _after(old, changes, first), _after(old, changes, last)
         if isinstance(a, date) and isinstance(b, date) and a > b:
             return _l("%(first)s would be later than %(last)s", first=field_label(first), last=field_label(last))
         return None
     return (first, last), rule
 
 
-# Per-record rules by table: (columns the rule reads, rule(old row, row after the change) -> reason or None).
+# Per-record rules by table: (columns the rule reads, rule(old row, changes) -> reason or None).
 RECORD_RULES = {
     "asset": (("status", "book_value", "depreciation"), _asset_rule),
     "contract": _dates_in_order("starts_on", "ends_on"),
@@ -132,7 +138,7 @@ def _judge(row: dict, changes: dict, rule):
     diff = _diff(row, changes)
     if not diff:
         return None, diff
-    reason = rule(row, {**row, **changes}) if rule else None
+    reason = rule(row, changes) if rule else None
     return reason, diff
 
 
@@ -184,10 +190,11 @@ def update_rows(session: Session, model, versions: dict, changes: dict, action: 
     tracked = issubclass(model, Tracked)
     now = utcnow()
     log, refusals = {}, []
+    new_plain = {k: plain(v) for k, v in changes.items()}
     for chunk in chunks(versions, chunk_size or chunk_size_for(session, CHUNK_SIZE)):
         stmt = (select(table.c.id, table.c.version, *columns).where(id_in(session, table.c.id, chunk))
                 .with_for_update())
-        rows = {row["id"]: row for row in session.execute(stmt).mappings()}
+        rows = {row["id"]: row for row in session.execute(stmt).mappings().all()}
         ok = []
         for record_id in chunk:
             row = rows.get(record_id)
@@ -203,7 +210,7 @@ def update_rows(session: Session, model, versions: dict, changes: dict, action: 
                 refusals.append(Refusal(record_id, str(reason)))
             elif diff:
                 ok.append(record_id)
-                log[record_id] = {k: [plain(o), plain(n)] for k, (o, n) in diff.items()}
+                log[record_id] = {k: [plain(o), new_plain[k]] for k, (o, _n) in diff.items()}
         if ok:
             values = dict(changes)
             if tracked:
