@@ -4,7 +4,7 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
 from models import (Asset, AssetCategory, Building, ChangeLogEntry, Contract, Department, Employee, FuelCard, Room,
-                    Supplier, Vehicle, WriteOffAct, db)
+                    Supplier, Transfer, Vehicle, WriteOffAct, db)
 
 from .assets import AssetView
 from .changelog import ChangeLogView
@@ -14,6 +14,8 @@ from .dashboard import DashboardView
 from .org import AssetCategoryView, DepartmentView, EmployeeView
 from .premises import BuildingView, RoomView
 from .reports import ContractsRegisterView, InventoryListView, ResponsibleAssetsView
+from .transfers import TransferView
+from .undo import UndoView
 from .vehicles import FuelCardView, VehicleView
 from .write_off import WriteOffActView
 
@@ -40,6 +42,7 @@ def init_admin(app) -> Admin:
     )
     admin.add_view(AssetView(Asset, db, category=PROPERTY, endpoint="asset"))
     admin.add_view(WriteOffActView(WriteOffAct, db, category=PROPERTY, endpoint="writeoffact"))
+    admin.add_view(TransferView(Transfer, db, category=PROPERTY, endpoint="transfer"))
     admin.add_view(VehicleView(Vehicle, db, category=TRANSPORT, endpoint="vehicle"))
     admin.add_view(FuelCardView(FuelCard, db, category=TRANSPORT, endpoint="fuelcard"))
     admin.add_view(ContractView(Contract, db, category=CONTRACTS, endpoint="contract"))
@@ -56,6 +59,7 @@ def init_admin(app) -> Admin:
     admin.add_view(ContractsRegisterView(name=_l("Contracts register"), category=REPORTS,
                                          endpoint="report_contracts", url="/admin/reports/contracts"))
     admin.add_view(ChangeLogView(ChangeLogEntry, db, category=ADMINISTRATION, endpoint="changelog"))
+    admin.add_view(UndoView(name=_l("Undo batch"), endpoint="undo", url="/admin/undo"))
     admin.add_view(LoginView(name=_l("Log in"), endpoint="login", url="/admin/login"))
     admin.add_view(LogoutView(name=_l("Log out"), endpoint="logout", url="/admin/logout"))
     return admin

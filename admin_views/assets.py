@@ -1,14 +1,15 @@
 """Fixed assets: the list clerks live in."""
-from models import Asset
+from models import LOCKED_STATUSES, Asset
 from models.assets import residual_value_sql
 
 from . import pickers
 from .base import SecuredModelView
 from .imports import ImportMixin
+from .transfers import TransferActionMixin
 from .write_off import WriteOffAssetMixin
 
 
-class AssetView(ImportMixin, WriteOffAssetMixin, SecuredModelView):
+class AssetView(ImportMixin, TransferActionMixin, WriteOffAssetMixin, SecuredModelView):
     column_list = ("inventory_number", "name", "category", "status", "book_value", "residual_value",
                    "responsible", "department", "room", "commissioned_on")
     column_details_list = ("inventory_number", "name", "category", "serial_number", "year_made", "accepted_on",
@@ -40,3 +41,7 @@ class AssetView(ImportMixin, WriteOffAssetMixin, SecuredModelView):
     column_default_sort = "inventory_number"
     # Lists load their related rows with the page, not one query per row.
     column_auto_select_related = True
+    bulk_edit_fields = ("status", "responsible", "department", "room", "category", "balance_account",
+                        "useful_life_months", "supplier", "contract", "commissioned_on", "notes")
+    # Write-off statuses are set only through a write-off act.
+    bulk_edit_excluded_choices = {"status": tuple(s.value for s in LOCKED_STATUSES)}

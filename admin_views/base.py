@@ -24,6 +24,7 @@ from models import ChangeLogEntry, LabeledEnum, Money, Role, db
 from models.labels import ENTITY_LABELS, FIELD_LABELS
 from services.references import referrers
 
+from .bulk_edit import BulkEditMixin
 from .export import ExportMixin
 from .fields import MoneyField, RussianDateField
 from .tools import ListTool, ListTools  # noqa: F401  (ListTool is imported from here by views)
@@ -105,7 +106,7 @@ class FiltersConverter(FilterConverter):
         return [f(column, name, **kwargs) for f in self.float_filters]
 
 
-class SecuredModelView(RoleAccess, ExportMixin, ListTools, ModelView):
+class SecuredModelView(BulkEditMixin, RoleAccess, ExportMixin, ListTools, ModelView):
     """Flask-Admin's SQLAlchemy view, secured and localised. Subclasses declare columns only."""
 
     form_base_class = FlaskForm  # CSRF token on every form, delete and action
@@ -168,6 +169,10 @@ class SecuredModelView(RoleAccess, ExportMixin, ListTools, ModelView):
                 if callable(flt.options):
                     item["options"] = [(k, str(v)) for k, v in flt.options()]
         return groups
+
+    def details_extras(self, model) -> list:
+        """HTML blocks shown under a record's details (mixins extend with ``super().details_extras(model)``)."""
+        return []
 
     # The columns of the list as a table: what exports write and imports read back.
     column_export_list = None  # a view may name more columns to export than it lists

@@ -6,6 +6,7 @@ from models import ChangeLogEntry, Role
 from models.labels import ENTITY_LABELS, FIELD_LABELS, field_label
 
 from .base import SecuredModelView
+from .undo import UndoBatchActionMixin
 
 LOG_READERS = frozenset({Role.admin, Role.accountant, Role.head})
 
@@ -25,7 +26,7 @@ def changes_text(changes: dict) -> str:
                      for name, (old, new) in (changes or {}).items())
 
 
-class ChangeLogView(SecuredModelView):
+class ChangeLogView(UndoBatchActionMixin, SecuredModelView):
     read_roles = LOG_READERS
     allow_create = allow_edit = allow_delete = False
     can_set_page_size = True

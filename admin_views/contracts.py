@@ -49,3 +49,4 @@ class ContractView(ImportMixin, SecuredModelView):
                           "ikz", "amount", "vat", "starts_on", "ends_on", "status", "responsible")
     column_labels = {"supplier.inn": _l("Supplier INN")}
     column_default_sort = ("signed_on", True)
+    bulk_edit_fields = ("status", "responsible", "kind", "procurement_method", "starts_on", "ends_on")

@@ -28,6 +28,7 @@ class EmployeeView(ImportMixin, SecuredModelView):
                     "is_driver", "licence_number", "licence_expires_on", "is_active")
     column_export_list = form_columns
     column_default_sort = "full_name"
+    bulk_edit_fields = ("department", "position", "is_responsible", "is_driver", "is_active")
 
 
 class AssetCategoryView(SecuredModelView):

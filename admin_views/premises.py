@@ -29,3 +29,4 @@ class RoomView(ImportMixin, SecuredModelView):
     column_export_list = form_columns
     form_ajax_refs = {"responsible": pickers.EMPLOYEE}
     column_default_sort = [("building_id", False), ("number", False)]
+    bulk_edit_fields = ("building", "floor", "purpose", "responsible")

@@ -25,6 +25,7 @@ class VehicleView(ImportMixin, SecuredModelView):
     form_ajax_refs = {"asset": pickers.ASSET, "driver": pickers.EMPLOYEE}
     form_args = {"plate": {"validators": [Checked(check_plate)]}, "vin": {"validators": [Checked(check_vin)]}}
     column_default_sort = "plate"
+    bulk_edit_fields = ("status", "driver", "fuel_type", "fuel_norm", "osago_expires_on", "diagnostic_expires_on")
 
 
 class FuelCardView(ImportMixin, SecuredModelView):
@@ -50,3 +51,4 @@ class FuelCardView(ImportMixin, SecuredModelView):
                       "holder": pickers.EMPLOYEE}
     form_args = {"number": {"validators": [Checked(check_fuel_card_number)]}}
     column_default_sort = "valid_until"
+    bulk_edit_fields = ("status", "holder", "vehicle", "contract", "fuel_type", "monthly_limit_l", "valid_until")

@@ -1,0 +1,152 @@
+"""Transfers (внутреннее перемещение): a document per source responsible person, its lines, the assets moved.
+
+One call is one transaction: the documents (numbered per year), their lines (a snapshot of each
+asset), the set-based update of the assets and the change log of all of it under one batch.
+"""
+import os
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from models import LOCKED_STATUSES, Asset, Department, Employee, Room, Transfer, TransferLine
+from models.changelog import plain, record_changes
+
+from .audit import chunks, new_batch
+from .bulk_edit import CHUNK_SIZE, update_rows
+
+DEFAULT_INSTITUTION = "Учреждение"
+TARGETS = ("responsible_id", "department_id", "room_id")
+
+
+class TransferRefused(ValueError):
+    def __init__(self, message, records=()):
+        super().__init__(message)
+        self.message = message
+        self.records = list(records)  # (asset label, reason)
+
+
+@dataclass
+class TransferResult:
+    batch_id: str
+    transfers: list = field(default_factory=list)
+    assets: int = 0
+
+
+def institution_name() -> str:
+    return os.environ.get("INSTITUTION_NAME") or DEFAULT_INSTITUTION
+
+
+def next_number(session: Session, year: int) -> int:
+    return (session.scalar(select(func.max(Transfer.number)).where(Transfer.year == year)) or 0) + 1
+
+
+def transfer_assets(session: Session, asset_ids, *, doc_date: date, to_responsible_id=None,
+                    to_department_id=None, to_room_id=None, reason: str | None = None) -> TransferResult:
+    """Move the assets to a responsible person and/or department and/or room; one document per
+    current responsible person (form 0504102 has one «Сдал»). Committed here; all or nothing."""
+    target = {"responsible_id": to_responsible_id, "department_id": to_department_id, "room_id": to_room_id}
+    target = {k: int(v) for k, v in target.items() if v not in (None, "")}
+    if not target:
+        raise TransferRefused(_l("Choose whom, which department or which room the assets go to."))
+    for key, model in (("responsible_id", Employee), ("department_id", Department), ("room_id", Room)):
+        if key in target and session.get(model, target[key]) is None:
+            raise TransferRefused(_l("The chosen recipient no longer exists."))
+    ids = list(dict.fromkeys(int(i) for i in asset_ids))
+    if not ids:
+        raise TransferRefused(_l("No assets were chosen."))
+
+    rows, refused = [], []
+    cols = (Asset.id, Asset.inventory_number, Asset.name, Asset.book_value, Asset.status, *(
+        getattr(Asset, k) for k in TARGETS))
+    for chunk in chunks(ids, CHUNK_SIZE):
+        for row in session.execute(select(*cols).where(Asset.id.in_(chunk)).with_for_update()).mappings():
+            label = f"{row['inventory_number']} {row['name']}"
+            if row["status"] in LOCKED_STATUSES:
+                refused.append((label, str(_l("%(status)s: cannot be transferred", status=row["status"].label))))
+            elif all(row[k] == v for k, v in target.items()):
+                refused.append((label, str(_l("is already there"))))
+            else:
+                rows.append(row)
+    if len(rows) + len(refused) < len(ids):
+        refused.append(("—", str(_l("%(count)s assets no longer exist", count=len(ids) - len(rows) - len(refused)))))
+    if refused:
+        session.rollback()
+        raise TransferRefused(_l("Nothing was transferred: %(count)s assets cannot be.", count=len(refused)), refused)
+
+    by_source: dict = {}
+    for row in rows:
+        by_source.setdefault(row["responsible_id"], []).append(row)
+    try:
+        ctx = new_batch(session, comment=reason)
+        number = next_number(session, doc_date.year)
+        result = TransferResult(batch_id=ctx.batch_id, assets=len(rows))
+        for offset, (source, group) in enumerate(sorted(by_source.items(), key=lambda kv: kv[0] or 0)):
+            doc = Transfer(year=doc_date.year, number=number + offset, doc_date=doc_date,
+                           from_responsible_id=source, to_responsible_id=target.get("responsible_id"),
+                           to_department_id=target.get("department_id"), to_room_id=target.get("room_id"),
+                           reason=reason)
+            session.add(doc)
+            session.flush()  # the capture logs the document's creation
+            _add_lines(session, doc, group)
+            update_rows(session, Asset, {row["id"]: None for row in group}, target, "transfer")
+            result.transfers.append(doc)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return result
+
+
+def _add_lines(session, doc, group):
+    lines = [{"transfer_id": doc.id, "asset_id": r["id"], "inventory_number": r["inventory_number"],
+              "name": r["name"], "book_value": r["book_value"], "from_responsible_id": r["responsible_id"],
+              "from_department_id": r["department_id"], "from_room_id": r["room_id"]} for r in group]
+    ids = session.scalars(insert(TransferLine).returning(TransferLine.id, sort_by_parameter_order=True), lines).all()
+    record_changes(session, "create", TransferLine.__tablename__,
+                   {i: {k: [None, plain(v)] for k, v in line.items() if v is not None} for i, line in zip(ids, lines)})
+
+
+def asset_transfers(session: Session, asset_id: int) -> list[tuple[Transfer, TransferLine]]:
+    """The transfers of one asset, newest first: for its details page."""
+    stmt = (select(Transfer, TransferLine).join(TransferLine.transfer).where(TransferLine.asset_id == asset_id)
+            .order_by(Transfer.doc_date.desc(), Transfer.id.desc()))
+    return [tuple(row) for row in session.execute(stmt)]
+
+
+def _person(employee):
+    return (employee.full_name if employee else "", (employee.position or "") if employee else "")
+
+
+def form_data(transfer: Transfer) -> dict:
+    """Plain values the 0504102 workbook needs (reports know nothing of the ORM)."""
+    lines = transfer.lines
+    first = lines[0] if lines else None
+    from_department = _from_department(transfer, first)
+    giver_name, giver_position = _person(transfer.from_responsible)
+    receiver = transfer.to_responsible or transfer.from_responsible
+    receiver_name, receiver_position = _person(receiver)
+    return {
+        "institution": institution_name(),
+        "number": f"{transfer.number}",
+        "year": transfer.year,
+        "doc_date": transfer.doc_date,
+        "from_department": from_department,
+        "to_department": transfer.to_department.name if transfer.to_department else from_department,
+        "from_responsible": giver_name, "from_position": giver_position,
+        "to_responsible": receiver_name, "to_position": receiver_position,
+        "to_room": str(transfer.to_room) if transfer.to_room else "",
+        "reason": transfer.reason or "",
+        "lines": [(line.name, line.inventory_number, line.book_value) for line in lines],
+    }
+
+
+def _from_department(transfer, first_line) -> str:
+    from sqlalchemy.orm import object_session
+
+    if first_line is None or first_line.from_department_id is None:
+        return ""
+    department = object_session(transfer).get(Department, first_line.from_department_id)
+    return department.name if department else ""
