@@ -16,16 +16,18 @@ from flask_admin.model import typefmt
 from flask_admin.model.filters import convert
 from flask_admin.model.form import converts
 from flask_babel import format_date, format_datetime, format_decimal, gettext, lazy_gettext as _l
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, select
 from sqlalchemy.exc import IntegrityError
 
-from models import ChangeLogEntry, LabeledEnum, Money, Role, db
+from models import ChangeLogEntry, LabeledEnum, Money, db
 from models.labels import ENTITY_LABELS, FIELD_LABELS
 from services.references import referrers
 
 from .fields import MoneyField
+from .history import HistoryMixin
+from .locking import OptimisticLockMixin
+from .permissions import EDITORS, EVERYONE, PermissionMixin, current_role  # noqa: F401  (re-exported)
 
 
 @dataclass
@@ -50,15 +52,6 @@ def column_kind(column) -> str:
     if getattr(column.type, "enum_class", None):
         return "enum"
     return "text"
-
-EVERYONE = frozenset(Role)
-EDITORS = frozenset({Role.admin, Role.clerk})
-
-
-def current_role() -> Role | None:
-    if current_user and current_user.is_authenticated and current_user.is_active:
-        return current_user.role
-    return None
 
 
 class RoleAccess:
@@ -111,7 +104,7 @@ class FiltersConverter(FilterConverter):
         return [f(column, name, **kwargs) for f in self.float_filters]
 
 
-class SecuredModelView(RoleAccess, ModelView):
+class SecuredModelView(RoleAccess, PermissionMixin, OptimisticLockMixin, HistoryMixin, ModelView):
     """Flask-Admin's SQLAlchemy view, secured and localised. Subclasses declare columns only."""
 
     form_base_class = FlaskForm  # CSRF token on every form, delete and action
@@ -159,11 +152,6 @@ class SecuredModelView(RoleAccess, ModelView):
         return self.may_write() and self.allow_delete
 
     allow_create = allow_edit = allow_delete = True
-
-    def is_action_allowed(self, name):
-        if name == "delete" and not self.can_delete:
-            return False
-        return super().is_action_allowed(name)
 
     def _get_filter_groups(self):
         # Drop-down options come from the database: read them per request, not once at start-up.
