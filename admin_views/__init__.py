@@ -4,7 +4,7 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
 from models import (Asset, AssetCategory, Building, ChangeLogEntry, Contract, Department, Employee, FuelCard, Room,
-                    Supplier, Vehicle, db)
+                    Supplier, User, Vehicle, db)
 
 from .assets import AssetView
 from .changelog import ChangeLogView
@@ -13,6 +13,7 @@ from .contracts import ContractView, SupplierView
 from .dashboard import DashboardView
 from .org import AssetCategoryView, DepartmentView, EmployeeView
 from .premises import BuildingView, RoomView
+from .users import UserView
 from .vehicles import FuelCardView, VehicleView
 
 PROPERTY = _l("Property")
@@ -24,7 +25,7 @@ ADMINISTRATION = _l("Administration")
 
 
 def init_admin(app) -> Admin:
-    from app import TRANSLATIONS, login_manager
+    from app import TRANSLATIONS, csp_nonce, login_manager
 
     login_manager.user_loader(load_user)
     login_manager.login_view = "login.index"
@@ -34,6 +35,7 @@ def init_admin(app) -> Admin:
         theme=Bootstrap4Theme(base_template="admin/khozchast_base.html", fluid=True),
         index_view=DashboardView(name=_l("Home"), url="/admin"),
         translations_path=str(TRANSLATIONS),
+        csp_nonce_generator=csp_nonce,
     )
     admin.add_view(AssetView(Asset, db, category=PROPERTY, endpoint="asset"))
     admin.add_view(VehicleView(Vehicle, db, category=TRANSPORT, endpoint="vehicle"))
@@ -45,6 +47,7 @@ def init_admin(app) -> Admin:
     admin.add_view(DepartmentView(Department, db, category=REFERENCE, endpoint="department"))
     admin.add_view(EmployeeView(Employee, db, category=REFERENCE, endpoint="employee"))
     admin.add_view(AssetCategoryView(AssetCategory, db, category=REFERENCE, endpoint="assetcategory"))
+    admin.add_view(UserView(User, db, category=ADMINISTRATION, endpoint="user"))
     admin.add_view(ChangeLogView(ChangeLogEntry, db, category=ADMINISTRATION, endpoint="changelog"))
     admin.add_view(LoginView(name=_l("Log in"), endpoint="login", url="/admin/login"))
     admin.add_view(LogoutView(name=_l("Log out"), endpoint="logout", url="/admin/logout"))

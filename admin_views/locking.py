@@ -7,7 +7,7 @@ the UPDATE matches no row and raises ``StaleDataError``, answered with the same 
 Inline edits carry the version as ``data-version`` on each editable cell (static/khozchast.js
 sends it and takes the new version from the ``X-Record-Version`` response header).
 """
-from flask import flash, g, make_response, url_for
+from flask import flash, g, make_response, request, url_for
 from flask_admin import expose
 from flask_admin.model.widgets import XEditableWidget
 from flask_babel import gettext
@@ -62,10 +62,12 @@ class OptimisticLockMixin:
                 field.row_version = obj.version
         return form
 
-    def conflict_message(self, model) -> Markup:
-        reload_url = url_for(".edit_view", id=self.get_pk_value(model))
+    def conflict_message(self, model) -> Markup | str:
         text = gettext("Someone else changed «%(record)s» while you were editing it; your changes were not saved.",
                        record=str(model))
+        if request.endpoint and request.endpoint.endswith(".ajax_update"):
+            return text + " " + gettext("Reload the page to see the current values.")
+        reload_url = url_for(".edit_view", id=self.get_pk_value(model))
         return Markup('{} <a href="{}" class="alert-link" id="conflict-reload">{}</a>').format(
             escape(text), reload_url, gettext("Reload the current version"))
 
