@@ -92,6 +92,15 @@ FORMATTERS = {LabeledEnum: _label, datetime: _datetime, date: _date, Decimal: _m
 FORMATTERS.update(typefmt.BASE_FORMATTERS)
 
 
+class ModelForm(FlaskForm):
+    """Flask-WTF's form (CSRF token) that, like Flask-Admin's own BaseForm, remembers the record it edits:
+    Flask-Admin's Unique validator needs ``_obj`` or it refuses every edit of a unique field."""
+
+    def __init__(self, *args, obj=None, **kwargs):
+        self._obj = obj
+        super().__init__(*args, obj=obj, **kwargs)
+
+
 class ModelConverter(AdminModelConverter):
     @converts("Money")
     def conv_money(self, field_args, **extra):
@@ -107,7 +116,7 @@ class FiltersConverter(FilterConverter):
 class SecuredModelView(RoleAccess, PermissionMixin, OptimisticLockMixin, HistoryMixin, ModelView):
     """Flask-Admin's SQLAlchemy view, secured and localised. Subclasses declare columns only."""
 
-    form_base_class = FlaskForm  # CSRF token on every form, delete and action
+    form_base_class = ModelForm  # CSRF token on every form, delete and action
     model_form_converter = ModelConverter
     filter_converter = FiltersConverter()
     column_type_formatters = FORMATTERS

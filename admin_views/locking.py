@@ -62,21 +62,22 @@ class OptimisticLockMixin:
                 field.row_version = obj.version
         return form
 
-    def conflict_message(self, model) -> Markup | str:
+    def conflict_message(self, pk, record: str) -> Markup | str:
         text = gettext("Someone else changed «%(record)s» while you were editing it; your changes were not saved.",
-                       record=str(model))
+                       record=record)
         if request.endpoint and request.endpoint.endswith(".ajax_update"):
             return text + " " + gettext("Reload the page to see the current values.")
-        reload_url = url_for(".edit_view", id=self.get_pk_value(model))
+        reload_url = url_for(".edit_view", id=pk)
         return Markup('{} <a href="{}" class="alert-link" id="conflict-reload">{}</a>').format(
             escape(text), reload_url, gettext("Reload the current version"))
 
     def update_model(self, form, model):
         field = getattr(form, "version", None)
         if isinstance(field, VersionField) and field.data is not None and field.data != model.version:
-            flash(self.conflict_message(model), "error")
+            flash(self.conflict_message(self.get_pk_value(model), str(model)), "error")
             return False
-        g._conflict_record = model
+        # Read now: after a failed flush the record can no longer be read.
+        g._conflict_record = (self.get_pk_value(model), str(model))
         saved = super().update_model(form, model)
         if saved and self._versioned():
             g._saved_version = (self.get_pk_value(model), model.version)
@@ -84,8 +85,8 @@ class OptimisticLockMixin:
 
     def handle_view_exception(self, exc):
         if isinstance(exc, StaleDataError):
-            model = g.get("_conflict_record")
-            flash(self.conflict_message(model) if model is not None else
+            record = g.get("_conflict_record")
+            flash(self.conflict_message(*record) if record is not None else
                   gettext("Someone else changed this record meanwhile; nothing was saved."), "error")
             return True
         return super().handle_view_exception(exc)
