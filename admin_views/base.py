@@ -231,7 +231,7 @@ class SecuredModelView(RoleAccess, PermissionMixin, OptimisticLockMixin, History
 
     # Deletes never orphan: say what still refers to the record.
     def delete_model(self, model):
-        blocking = referrers(self.session, model)
+        blocking = referrers(db.session, model)  # self.session is the Flask-SQLAlchemy handle, not a session
         if blocking:
             what = ", ".join(f"{ENTITY_LABELS.get(t, (t, t))[1]}: {n}" for t, n in blocking)
             flash(gettext("Cannot delete «%(record)s»: it is still referred to by %(what)s.",
