@@ -4,9 +4,13 @@
   'use strict';
 
   // Links that only open menus must not navigate to "javascript:" (CSP refuses it and reports).
-  $(document).on('click', 'a[href^="javascript:"]', function (event) {
-    event.preventDefault();
-  });
+  // Capture phase: some menu scripts stop the click from bubbling up to the document.
+  document.addEventListener('click', function (event) {
+    var link = event.target.closest && event.target.closest('a[href^="javascript:"]');
+    if (link) {
+      event.preventDefault();
+    }
+  }, true);
 
   // Delete buttons ask first.
   $(document).on('click', 'button[data-confirm]', function (event) {
