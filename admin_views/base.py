@@ -8,7 +8,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import abort, flash, redirect, request, url_for
+from flask_admin.actions import action
 from flask_admin.babel import gettext as admin_gettext  # noqa: F401  (Flask-Admin's own domain)
+from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.filters import FilterConverter
 from flask_admin.contrib.sqla.form import AdminModelConverter
@@ -238,6 +240,12 @@ class SecuredModelView(RoleAccess, PermissionMixin, OptimisticLockMixin, History
                           record=str(model), what=what), "error")
             return False
         return super().delete_model(model)
+
+    @action("delete", admin_lazy_gettext("Delete"),
+            admin_lazy_gettext("Are you sure you want to delete selected records?"))
+    def action_delete(self, ids):
+        # Ticked ids arrive as text; PostgreSQL (psycopg 3 binds them as VARCHAR) won't compare them with integers.
+        return super().action_delete(tuple(int(i) for i in ids if str(i).isdigit()))
 
     def handle_view_exception(self, exc):
         if isinstance(exc, IntegrityError):
