@@ -4,7 +4,7 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
 from models import (Asset, AssetCategory, Building, ChangeLogEntry, Contract, Department, Employee, FuelCard, Room,
-                    Supplier, Transfer, Vehicle, WriteOffAct, db)
+                    Supplier, Transfer, User, Vehicle, WriteOffAct, db)
 
 from .assets import AssetView
 from .changelog import ChangeLogView
@@ -16,6 +16,7 @@ from .premises import BuildingView, RoomView
 from .reports import ContractsRegisterView, InventoryListView, ResponsibleAssetsView
 from .transfers import TransferView
 from .undo import UndoView
+from .users import UserView
 from .vehicles import FuelCardView, VehicleView
 from .write_off import WriteOffActView
 
@@ -29,7 +30,7 @@ ADMINISTRATION = _l("Administration")
 
 
 def init_admin(app) -> Admin:
-    from app import TRANSLATIONS, login_manager
+    from app import TRANSLATIONS, csp_nonce, login_manager
 
     login_manager.user_loader(load_user)
     login_manager.login_view = "login.index"
@@ -39,6 +40,7 @@ def init_admin(app) -> Admin:
         theme=Bootstrap4Theme(base_template="admin/khozchast_base.html", fluid=True),
         index_view=DashboardView(name=_l("Home"), url="/admin"),
         translations_path=str(TRANSLATIONS),
+        csp_nonce_generator=csp_nonce,
     )
     admin.add_view(AssetView(Asset, db, category=PROPERTY, endpoint="asset"))
     admin.add_view(WriteOffActView(WriteOffAct, db, category=PROPERTY, endpoint="writeoffact"))
@@ -58,6 +60,7 @@ def init_admin(app) -> Admin:
                                          endpoint="report_responsible", url="/admin/reports/responsible"))
     admin.add_view(ContractsRegisterView(name=_l("Contracts register"), category=REPORTS,
                                          endpoint="report_contracts", url="/admin/reports/contracts"))
+    admin.add_view(UserView(User, db, category=ADMINISTRATION, endpoint="user"))
     admin.add_view(ChangeLogView(ChangeLogEntry, db, category=ADMINISTRATION, endpoint="changelog"))
     admin.add_view(UndoView(name=_l("Undo batch"), endpoint="undo", url="/admin/undo"))
     admin.add_view(LoginView(name=_l("Log in"), endpoint="login", url="/admin/login"))

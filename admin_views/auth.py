@@ -1,5 +1,5 @@
 """Login and logout pages in the panel's own layout."""
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, request, session, url_for
 from flask_admin import BaseView, expose
 from flask_babel import gettext, lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
@@ -39,6 +39,7 @@ class LoginView(BaseView):
                 db.session.commit()
                 if user:
                     login_user(user)
+                    session["lang"] = user.language.value  # the user's preferred language from now on
                     return redirect(safe_next(request.args.get("next")))
                 flash(gettext("Wrong username or password, or the account is disabled."), "error")
         return self.render("admin/login.html", form=form)

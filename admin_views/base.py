@@ -7,7 +7,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import abort, flash, redirect, request, url_for
+from flask_admin.actions import action
 from flask_admin.babel import gettext as admin_gettext  # noqa: F401  (Flask-Admin's own domain)
+from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.filters import FilterConverter
 from flask_admin.contrib.sqla.form import AdminModelConverter
@@ -15,18 +17,20 @@ from flask_admin.model import typefmt
 from flask_admin.model.filters import convert
 from flask_admin.model.form import converts
 from flask_babel import format_date, format_datetime, format_decimal, gettext, lazy_gettext as _l
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, select
 from sqlalchemy.exc import IntegrityError
 
-from models import ChangeLogEntry, LabeledEnum, Money, Role, db
+from models import ChangeLogEntry, LabeledEnum, Money, db
 from models.labels import ENTITY_LABELS, FIELD_LABELS
 from services.references import referrers
 
 from .bulk_edit import BulkEditMixin
 from .export import ExportMixin
 from .fields import MoneyField, RussianDateField
+from .history import HistoryMixin
+from .locking import OptimisticLockMixin
+from .permissions import EDITORS, EVERYONE, PermissionMixin, current_role  # noqa: F401  (re-exported)
 from .tools import ListTool, ListTools  # noqa: F401  (ListTool is imported from here by views)
 
 
@@ -41,15 +45,6 @@ def column_kind(column) -> str:
     if getattr(column.type, "enum_class", None):
         return "enum"
     return "text"
-
-EVERYONE = frozenset(Role)
-EDITORS = frozenset({Role.admin, Role.clerk})
-
-
-def current_role() -> Role | None:
-    if current_user and current_user.is_authenticated and current_user.is_active:
-        return current_user.role
-    return None
 
 
 class RoleAccess:
@@ -90,6 +85,15 @@ FORMATTERS = {LabeledEnum: _label, datetime: _datetime, date: _date, Decimal: _m
 FORMATTERS.update(typefmt.BASE_FORMATTERS)
 
 
+class ModelForm(FlaskForm):
+    """Flask-WTF's form (CSRF token) that, like Flask-Admin's own BaseForm, remembers the record it edits:
+    Flask-Admin's Unique validator needs ``_obj`` or it refuses every edit of a unique field."""
+
+    def __init__(self, *args, obj=None, **kwargs):
+        self._obj = obj
+        super().__init__(*args, obj=obj, **kwargs)
+
+
 class ModelConverter(AdminModelConverter):
     @converts("Money")
     def conv_money(self, field_args, **extra):
@@ -106,10 +110,11 @@ class FiltersConverter(FilterConverter):
         return [f(column, name, **kwargs) for f in self.float_filters]
 
 
-class SecuredModelView(BulkEditMixin, RoleAccess, ExportMixin, ListTools, ModelView):
+class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, OptimisticLockMixin, HistoryMixin,
+                       ListTools, ModelView):
     """Flask-Admin's SQLAlchemy view, secured and localised. Subclasses declare columns only."""
 
-    form_base_class = FlaskForm  # CSRF token on every form, delete and action
+    form_base_class = ModelForm  # CSRF token on every form, delete and action
     model_form_converter = ModelConverter
     filter_converter = FiltersConverter()
     column_type_formatters = FORMATTERS
@@ -154,11 +159,6 @@ class SecuredModelView(BulkEditMixin, RoleAccess, ExportMixin, ListTools, ModelV
         return self.may_write() and self.allow_delete
 
     allow_create = allow_edit = allow_delete = True
-
-    def is_action_allowed(self, name):
-        if name == "delete" and not self.can_delete:
-            return False
-        return super().is_action_allowed(name)
 
     def _get_filter_groups(self):
         # Drop-down options come from the database: read them per request, not once at start-up.
@@ -229,13 +229,19 @@ class SecuredModelView(BulkEditMixin, RoleAccess, ExportMixin, ListTools, ModelV
 
     # Deletes never orphan: say what still refers to the record.
     def delete_model(self, model):
-        blocking = referrers(db.session, model)
+        blocking = referrers(db.session, model)  # self.session is the Flask-SQLAlchemy handle, not a session
         if blocking:
             what = ", ".join(f"{ENTITY_LABELS.get(t, (t, t))[1]}: {n}" for t, n in blocking)
             flash(gettext("Cannot delete «%(record)s»: it is still referred to by %(what)s.",
                           record=str(model), what=what), "error")
             return False
         return super().delete_model(model)
+
+    @action("delete", admin_lazy_gettext("Delete"),
+            admin_lazy_gettext("Are you sure you want to delete selected records?"))
+    def action_delete(self, ids):
+        # Ticked ids arrive as text; PostgreSQL (psycopg 3 binds them as VARCHAR) won't compare them with integers.
+        return super().action_delete(tuple(int(i) for i in ids if str(i).isdigit()))
 
     def handle_view_exception(self, exc):
         if isinstance(exc, IntegrityError):

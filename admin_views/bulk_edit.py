@@ -55,6 +55,14 @@ class BulkEditMixin:
     bulk_preview_template = "admin/bulk_edit/preview.html"
     bulk_result_template = "admin/bulk_edit/result.html"
 
+    endpoint_operations = {"bulk_edit_view": "bulk_edit", "bulk_edit_result_view": "bulk_edit"}
+    action_operations = {"bulk_edit": "bulk_edit"}
+
+    @property
+    def bulk_edit_roles(self):
+        """Who may bulk edit here: the writers, where the view switched bulk edit on."""
+        return self.write_roles if self.bulk_edit_fields and self.allow_edit else frozenset()
+
     def bulk_edit_enabled(self) -> bool:
         return bool(self.bulk_edit_fields) and self.can_edit
 

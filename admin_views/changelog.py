@@ -7,17 +7,17 @@ from models.labels import ENTITY_LABELS, FIELD_LABELS, field_label
 
 from .base import SecuredModelView
 from .undo import UndoBatchActionMixin
+from .history import action_label, describe, model_for_table
 
 LOG_READERS = frozenset({Role.admin, Role.accountant, Role.head})
 
 
-def render_changes(changes: dict) -> Markup:
-    """«field: old → new» lines for a person to read."""
-    lines = []
-    for name, (old, new) in (changes or {}).items():
-        lines.append(f"<b>{escape(field_label(name))}</b>: {escape('—' if old is None else old)} → "
-                     f"{escape('—' if new is None else new)}")
-    return Markup("<br>".join(lines))
+def render_changes(entry: ChangeLogEntry) -> Markup:
+    """«field: old → new» lines for a person to read (labels, not raw values)."""
+    rows = describe(None, model_for_table(entry.entity), [entry], resolve_related=False)
+    return Markup("<br>").join(
+        Markup("<b>{}</b>: {} → {}").format(label, old, new) for label, old, new in rows[0].changes
+    )
 
 
 def changes_text(changes: dict) -> str:
@@ -28,6 +28,7 @@ def changes_text(changes: dict) -> str:
 
 class ChangeLogView(UndoBatchActionMixin, SecuredModelView):
     read_roles = LOG_READERS
+    write_roles = frozenset()  # nobody edits or deletes the log through the panel
     allow_create = allow_edit = allow_delete = False
     can_set_page_size = True
     column_list = ("at", "username", "action", "entity", "entity_id", "changes", "comment", "batch_id")
@@ -42,10 +43,16 @@ class ChangeLogView(UndoBatchActionMixin, SecuredModelView):
         "entity_id", "at",
     )
     column_formatters = {
-        "changes": lambda v, c, m, n: render_changes(m.changes),
+        "changes": lambda v, c, m, n: render_changes(m),
         "entity": lambda v, c, m, n: ENTITY_LABELS.get(m.entity, (m.entity,))[0],
+        "action": lambda v, c, m, n: action_label(m.action),
     }
     column_formatters_detail = column_formatters
     column_export_converters = {"changes": changes_text,
                                 "entity": lambda table: str(ENTITY_LABELS.get(table, (table,))[0])}
     column_labels = {"username": ENTITY_LABELS["user_account"][0]}
+
+    def record_filter_args(self, entity: str, entity_id) -> dict[str, str]:
+        """List arguments that show one record's entries."""
+        return self.filter_args(("entity", filters.FilterEqual, entity),
+                                ("entity_id", filters.IntEqualFilter, str(entity_id)))

@@ -36,18 +36,22 @@ class ExportMixin:
     # Per-column value -> cell value conversions (e.g. a JSON change set -> readable text).
     column_export_converters: dict = {}
 
+    action_operations = {"export_xlsx": "export"}
+
     @property
     def can_export(self):
-        # True: the export URL is Flask-Admin's own and stays on. Our «Export to Excel» list tool carries the list's query string; Flask-Admin's own
-        # «Export» link would sit beside it doing the same, so the list page does not show it.
+        # The export URL is Flask-Admin's own. On the list page our «Export to Excel» tool carries the
+        # list's query string; Flask-Admin's own «Export» link would sit beside it doing the same.
         if has_request_context() and request.endpoint == f"{self.endpoint}.index_view":
             return False
-        return True
+        return self.permits("export")
 
     def list_tools(self) -> list[ListTool]:
-        url = url_for(".export", export_type="xlsx", **request.args.to_dict(flat=False))
-        return super().list_tools() + [
-            ListTool("export-xlsx", gettext("Export to Excel"), url, icon="fa-file-excel-o")]
+        tools = super().list_tools()
+        if self.permits("export"):
+            url = url_for(".export", export_type="xlsx", **request.args.to_dict(flat=False))
+            tools.append(ListTool("export-xlsx", gettext("Export to Excel"), url, icon="fa-file-excel-o"))
+        return tools
 
     @expose("/export/<export_type>/")
     def export(self, export_type: str):

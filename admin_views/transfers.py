@@ -88,6 +88,7 @@ def _lines_table(view, context, model, name):
 
 class TransferView(SecuredModelView):
     allow_create = allow_edit = allow_delete = False
+    endpoint_operations = {"form_view": "read"}  # the 0504102 workbook is a read of the document
     column_list = ("number", "year", "doc_date", "from_responsible", "to_responsible", "to_department", "to_room",
                    "reason")
     column_details_list = ("number", "year", "doc_date", "from_responsible", "to_responsible", "to_department",

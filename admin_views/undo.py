@@ -48,6 +48,9 @@ class UndoView(RoleAccess, BaseView):
 class UndoBatchActionMixin:
     """«Отменить пакет» on the change log: ticked entries name the batch to undo."""
 
+    action_operations = {"undo_batch": "undo"}
+    undo_roles = EDITORS
+
     @action("undo_batch", _l("Undo batch"))
     def action_undo_batch(self, ids):
         batches = set(db.session.scalars(select(ChangeLogEntry.batch_id).where(
@@ -57,7 +60,3 @@ class UndoBatchActionMixin:
             return redirect(url_for(".index_view"))
         return redirect(url_for("undo.index", batch=batches.pop()))
 
-    def is_action_allowed(self, name):
-        if name == "undo_batch":
-            return current_role() in EDITORS
-        return super().is_action_allowed(name)

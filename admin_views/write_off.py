@@ -259,6 +259,7 @@ class WriteOffActView(SecuredModelView):
     read_roles = EVERYONE
     write_roles = EDITORS  # cancel a draft
     approve_roles = APPROVERS
+    endpoint_operations = {"approve_view": "approve", "download_view": "read"}
     allow_create = allow_edit = allow_delete = False
     details_template = "admin/write_off_act_details.html"
     column_list = ("number", "act_date", "form", "reason", "status", "chair", "responsible", "approved_by",
