@@ -65,6 +65,10 @@ class RoleAccess:
         abort(403)
 
 
+def enum_value(value):
+    return value.value if isinstance(value, LabeledEnum) else value
+
+
 def _date(view, value, name):
     return format_date(value, "dd.MM.yyyy")
 
@@ -138,11 +142,15 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
     def _enum_choices(self, model):
         """Show and offer every enum column by its translated label."""
         choices = dict(self.column_choices or {})
+        form_args = dict(self.form_args or {})
         for column in model.__table__.columns:
             enum_class = getattr(column.type, "enum_class", None)
             if enum_class and issubclass(enum_class, LabeledEnum):
                 choices.setdefault(column.key, enum_class.choices())
+                # A member prints as its label; the select compares values.
+                form_args[column.key] = {"coerce": enum_value, **form_args.get(column.key, {})}
         self.column_choices = choices
+        self.form_args = form_args
         self.form_choices = {**choices, **(self.form_choices or {})}
 
     # Permissions: read for every role in read_roles, change only for write_roles.

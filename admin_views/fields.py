@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import format_decimal, lazy_gettext as _l
 from flask_admin.form.widgets import DatePickerWidget
 from wtforms import DateField, DecimalField
+from wtforms.widgets import TextInput
 from wtforms.validators import ValidationError
 
 from models.checks import CheckError
@@ -11,6 +12,9 @@ from models.checks import CheckError
 
 class MoneyField(DecimalField):
     """Rubles with a decimal comma and group spaces allowed."""
+
+    # A text box: a browser's number box would blank out «23 000,00».
+    widget = TextInput()
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("places", 2)

@@ -53,8 +53,8 @@ def test_clerk_edit_appears_in_history_with_the_clerks_name(page_as, live_server
     page.goto(f"{live_server}/admin/asset/edit/?id={asset_id}")
     page.fill("#name", "Сканер Canon LiDE 300")
     page.fill("#serial_number", "CN-0042")
-    page.click("input[type=submit].btn-primary")
-    page.wait_for_url("**/admin/asset/**")
+    with page.expect_navigation():
+        page.click("input[type=submit].btn-primary")
     page.goto(f"{live_server}/admin/asset/details/?id={asset_id}")
     history = page.locator("#record-history")
     first_row = history.locator("tr.history-row").first
