@@ -1,17 +1,21 @@
 """Search-as-you-type pickers and drop-down filters for related records."""
 from flask import has_request_context
 from flask_admin.contrib.sqla import filters
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from models import AssetCategory, Building, Department, Employee, Room, Supplier, db
 from models.labels import FIELD_LABELS
 
-EMPLOYEE = {"fields": ("full_name", "personnel_number"), "page_size": 20, "placeholder": "…"}
-ASSET = {"fields": ("inventory_number", "name"), "page_size": 20}
-SUPPLIER = {"fields": ("short_name", "inn"), "page_size": 20}
-CONTRACT = {"fields": ("number", "subject"), "page_size": 20}
-ROOM = {"fields": ("number", "purpose"), "page_size": 20}
-VEHICLE = {"fields": ("plate", "make", "model"), "page_size": 20}
+# Shown in an empty picker (Flask-Admin would say «выберите модель»).
+SEARCH_HINT = _l("Type to search…")
+
+EMPLOYEE = {"fields": ("full_name", "personnel_number"), "page_size": 20, "placeholder": SEARCH_HINT}
+ASSET = {"fields": ("inventory_number", "name"), "page_size": 20, "placeholder": SEARCH_HINT}
+SUPPLIER = {"fields": ("short_name", "inn"), "page_size": 20, "placeholder": SEARCH_HINT}
+CONTRACT = {"fields": ("number", "subject"), "page_size": 20, "placeholder": SEARCH_HINT}
+ROOM = {"fields": ("number", "purpose"), "page_size": 20, "placeholder": SEARCH_HINT}
+VEHICLE = {"fields": ("plate", "make", "model"), "page_size": 20, "placeholder": SEARCH_HINT}
 
 
 def _options(model, label_column):

@@ -42,3 +42,9 @@ def test_pages_speak_russian_by_default_and_english_on_request(client_as):
     client.get("/lang/en", headers={"Referer": "http://localhost/admin/asset/"})
     page = client.get("/admin/asset/").get_data(as_text=True)
     assert "Fixed assets" in page and "Inventory number" in page
+
+
+def test_flask_admin_messages_it_leaves_untranslated_are_russian(clerk):
+    page = clerk.post("/admin/asset/new/", data={"inventory_number": "1", "name": "x", "book_value": "1",
+                                                 "status": "in_use", "category": "987654"}).get_data(as_text=True)
+    assert "Не удалось создать запись." in page
