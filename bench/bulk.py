@@ -8,42 +8,29 @@ Last line: ``RESULT db=… preview_10k_s=… apply_10k_s=… changelog_rows_10k=
 """
 import os
 import sys
-import tempfile
 import time
-import uuid
 from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import func, select, text  # noqa: E402
 
-from app import create_app, database_url  # noqa: E402
+from app import create_app  # noqa: E402
 from models import Asset, AssetCategory, AssetStatus, Base, ChangeLogEntry, Employee, db  # noqa: E402
 from models.changelog import begin_batch  # noqa: E402
 from services import bulk_edit  # noqa: E402
+from tests.scratch import postgres_scratch_database, sqlite_scratch_database  # noqa: E402
 
 SIZES = (1_000, 10_000, 100_000)
 
 
 def scratch_databases():
-    folder = tempfile.mkdtemp(prefix="khozchast-bench-")
-    yield "sqlite", f"sqlite:///{folder}/bench.db", None
-    url = os.environ.get("DATABASE_URL")
-    if url and url.startswith("postgres"):
-        base = make_url(database_url(url, "."))
-        name = f"khozchast_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(base, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-        def drop():
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
-
-        yield "postgresql", base.set(database=name).render_as_string(hide_password=False), drop
+    """SQLite always, then PostgreSQL too when DATABASE_URL names it: (kind, url, drop)."""
+    yield "sqlite", *sqlite_scratch_database("bench")
+    url = os.environ.get("DATABASE_URL") or ""
+    if url.startswith("postgres"):
+        yield "postgresql", *postgres_scratch_database(url, "bench")
 
 
 def fill(session, n, category_id, employee_id):
@@ -95,8 +82,7 @@ def main():
         try:
             figures = run(kind, uri)
         finally:
-            if drop:
-                drop()
+            drop()
         p, a, rows = figures[10_000]
         results.append(f"RESULT db={kind} preview_10k_s={p:.2f} apply_10k_s={a:.2f} changelog_rows_10k={rows}")
     for line in results:

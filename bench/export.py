@@ -26,7 +26,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -35,37 +34,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 PASSWORD = "bench-password"
-
-
-# --- scratch database -----------------------------------------------------------------------
-
-def scratch_url(tag: str):
-    """A new empty database; returns (url, drop)."""
-    url = os.environ.get("DATABASE_URL")
-    if url and url.startswith("postgres"):
-        from sqlalchemy import create_engine, text
-        from sqlalchemy.engine import make_url
-
-        from app import database_url
-
-        base = make_url(database_url(url, "."))
-        name = f"khozchast_bench_{tag}_{uuid.uuid4().hex[:6]}"
-        admin = create_engine(base, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-        def drop():
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
-        return base.set(database=name).render_as_string(hide_password=False), drop
-    folder = tempfile.mkdtemp(prefix="khozchast-bench-")
-    path = Path(folder) / f"{tag}.db"
-
-    def drop():
-        path.unlink(missing_ok=True)
-        os.rmdir(folder)
-    return f"sqlite:///{path}", drop
 
 
 def make_app(url: str):
@@ -253,7 +221,9 @@ def main() -> None:
         return
 
     def dataset(rows):
-        url, drop = scratch_url(f"r{rows}")
+        from tests.scratch import scratch_database
+
+        url, drop = scratch_database(f"bench_r{rows}")
         started = time.perf_counter()
         fill(url, rows)
         print(f"  {rows:,} assets generated in {time.perf_counter() - started:.1f} s", flush=True)

@@ -9,51 +9,29 @@ the web flow does after the clerk confirms: bulk INSERT, change log, commit. Las
 """
 import argparse
 import io
-import os
 import random
 import resource
 import sys
-import tempfile
 import time
-import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 
-from app import create_app, database_url  # noqa: E402
+from app import create_app  # noqa: E402
 from models import (Asset, AssetCategory, AssetStatus, Base, Building, ChangeLogEntry, Department,  # noqa: E402
                     Employee, PropertyKind, Room, db)
 from models.changelog import begin_batch  # noqa: E402
 from reports.workbook import Column, Formats, open_workbook, write_table  # noqa: E402
 from services import importer  # noqa: E402
+from tests.scratch import scratch_database  # noqa: E402
 
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
-
-
-def scratch_database():
-    url = os.environ.get("DATABASE_URL")
-    if not (url and url.startswith("postgres")):
-        folder = tempfile.mkdtemp(prefix="khozchast-bench-")
-        return f"sqlite:///{folder}/bench.db", "sqlite", lambda: None
-    base = make_url(database_url(url, "."))
-    name = f"khozchast_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return base.set(database=name).render_as_string(hide_password=False), "postgresql", drop
 
 
 def seed_references(session):
@@ -108,7 +86,8 @@ def main():
     parser.add_argument("--rows", type=int, default=50_000)
     args = parser.parse_args()
 
-    uri, db_name, drop = scratch_database()
+    uri, drop = scratch_database("bench")
+    db_name = "postgresql" if uri.startswith("postgresql") else "sqlite"
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "bench"})
     try:
         with app.app_context():

@@ -7,45 +7,23 @@ that it creates and drops). Prints seconds for each step; the last line is machi
     /work/main/.venv/bin/python bench/writeoff.py [--assets 5000]
 """
 import argparse
-import os
 import sys
-import tempfile
 import time
-import uuid
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 
-from app import create_app, database_url  # noqa: E402
+from app import create_app  # noqa: E402
 from models import (Asset, AssetCategory, AssetStatus, Base, ChangeLogEntry, Employee, PropertyKind, Role,  # noqa: E402
                     WriteOffForm, WriteOffReason, db, utcnow)
 from models.changelog import begin_batch  # noqa: E402
 from services import write_off as wo  # noqa: E402
 from services.accounts import create_user  # noqa: E402
-
-
-def scratch_database():
-    url = os.environ.get("DATABASE_URL")
-    if url and url.startswith("postgres"):
-        base = make_url(database_url(url, "."))
-        name = f"khozchast_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(base, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-        def drop():
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
-
-        return base.set(database=name).render_as_string(hide_password=False), drop
-    folder = tempfile.mkdtemp(prefix="khozchast-bench-")
-    return f"sqlite:///{folder}/bench.db", lambda: None
+from tests.scratch import scratch_database  # noqa: E402
 
 
 def seed(session, count):
@@ -71,7 +49,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--assets", type=int, default=5000)
     args = parser.parse_args()
-    uri, drop = scratch_database()
+    uri, drop = scratch_database("bench")
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "bench"})
     try:
         with app.test_request_context():

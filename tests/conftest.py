@@ -1,45 +1,20 @@
 """Test fixtures: one database per run (SQLite file, or PostgreSQL when DATABASE_URL says so),
 emptied before every test; an app, clients logged in as each role, and small factories."""
-import os
-import tempfile
-import uuid
-
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
-from app import create_app, database_url
+from app import create_app
 from models import Base, Role, db
 from models.changelog import begin_batch
 from services.accounts import create_user
-
-
-def _postgres_database(url: str):
-    """Create a database of our own next to the one DATABASE_URL names; return its URL and a dropper."""
-    base = make_url(database_url(url, "."))
-    name = f"khozchast_test_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return base.set(database=name).render_as_string(hide_password=False), drop
+from tests.scratch import scratch_database
 
 
 @pytest.fixture(scope="session")
 def database_uri():
-    url = os.environ.get("DATABASE_URL")
-    if url and url.startswith("postgres"):
-        uri, drop = _postgres_database(url)
-        yield uri
-        drop()
-    else:
-        folder = tempfile.mkdtemp(prefix="khozchast-test-")
-        yield f"sqlite:///{folder}/test.db"
+    uri, drop = scratch_database("test")
+    yield uri
+    drop()
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,4 @@
 """Migrations build the schema the models describe, on SQLite and on PostgreSQL."""
-import os
-import tempfile
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -9,18 +6,14 @@ from flask_migrate import upgrade
 
 from app import create_app
 from models import Base, db
-from tests.conftest import _postgres_database
+from tests.scratch import scratch_database
 
 
 @pytest.fixture
 def empty_database_uri():
-    url = os.environ.get("DATABASE_URL")
-    if url and url.startswith("postgres"):
-        uri, drop = _postgres_database(url)
-        yield uri
-        drop()
-    else:
-        yield f"sqlite:///{tempfile.mkdtemp(prefix='khozchast-migrate-')}/m.db"
+    uri, drop = scratch_database("test_migrate")
+    yield uri
+    drop()
 
 
 def test_upgrade_builds_exactly_the_models_schema(empty_database_uri):
