@@ -2,7 +2,7 @@
 from flask import flash, redirect, request, session, url_for
 from flask_admin import BaseView, expose
 from flask_babel import gettext, lazy_gettext as _l
-from flask_login import current_user, login_user, logout_user
+from flask_login import login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin.actions import action
-from flask_admin.babel import gettext as admin_gettext  # noqa: F401  (Flask-Admin's own domain)
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.filters import FilterConverter
@@ -16,7 +15,7 @@ from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.model import typefmt
 from flask_admin.model.filters import convert
 from flask_admin.model.form import converts
-from flask_babel import format_date, format_datetime, format_decimal, gettext, lazy_gettext as _l
+from flask_babel import format_date, format_datetime, format_decimal, gettext
 from flask_wtf import FlaskForm
 from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, select
 from sqlalchemy.exc import IntegrityError

@@ -1,6 +1,6 @@
 """The change log («Журнал изменений»): read-only for everyone, filtered by user, record type, action, date."""
 from flask_admin.contrib.sqla import filters
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from models import ChangeLogEntry, Role
 from models.labels import ENTITY_LABELS, FIELD_LABELS, field_label

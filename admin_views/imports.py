@@ -9,7 +9,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask import abort, current_app, flash, redirect, session, url_for
 from flask_admin import expose
 from flask_babel import force_locale, format_decimal, gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm

@@ -1,5 +1,5 @@
 """Departments, employees and asset categories (reference data)."""
-from models import Department, Employee
+from models import Employee
 from models.checks import check_okof
 
 from . import pickers

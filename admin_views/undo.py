@@ -9,7 +9,7 @@ from models import ChangeLogEntry, db
 from models.labels import ENTITY_LABELS
 from services.undo import UndoRefused, batch_summary, undo_batch
 
-from .base import EDITORS, RoleAccess, current_role
+from .base import EDITORS, RoleAccess
 
 
 class UndoView(RoleAccess, BaseView):

@@ -14,7 +14,7 @@ from sqlalchemy import inspect, select
 from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from models import (LOCKED_STATUSES, Asset, AssetStatus, Employee, WriteOffAct, WriteOffForm, WriteOffReason,
+from models import (LOCKED_STATUSES, Asset, Employee, WriteOffAct, WriteOffForm, WriteOffReason,
                     WriteOffStatus, db)
 from models.labels import FIELD_LABELS
 from reports.workbook import content_disposition, export_filename, workbook_chunks

@@ -2,7 +2,7 @@
 import enum
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import BigInteger, Numeric, String
+from sqlalchemy import BigInteger, Numeric
 from sqlalchemy.types import Enum as SAEnum
 from sqlalchemy.types import TypeDecorator
 

@@ -794,7 +794,6 @@ class _Seeder:
         return (contract.amount * 20 / 120).quantize(KOPECK, rounding=ROUND_HALF_UP)
 
     def make_premises(self) -> None:
-        rng = self.rng
         admin_b = Building(name="Административное здание", address=f"454091, {CITY}, ул. Свободы, д. 155",
                            cadastral_number=f"{REGION}:36:0506001:245", total_area=Decimal("2154.40"),
                            right_of_use=RightOfUse.operational, year_built=1967)

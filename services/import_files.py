@@ -8,7 +8,6 @@ import csv
 import html
 import io
 import re
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import chain

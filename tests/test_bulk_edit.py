@@ -1,5 +1,4 @@
 """Bulk edit: preview counts and refusals, set-based apply with its change log, atomicity, the views."""
-import re
 from decimal import Decimal
 
 import pytest

@@ -3,7 +3,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
 from models import Asset, AssetStatus, ChangeLogEntry, DepreciationPosting, db

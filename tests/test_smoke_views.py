@@ -1,7 +1,7 @@
 """Every model has a list, details, create and edit view that render for a clerk."""
 import pytest
 
-from models import Role, db
+from models import db
 from tests import factories as f
 
 LISTS = ["asset", "vehicle", "fuelcard", "contract", "supplier", "building", "room", "department", "employee",

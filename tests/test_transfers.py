@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from models import Asset, AssetStatus, ChangeLogEntry, Transfer, TransferLine, db
+from models import Asset, AssetStatus, ChangeLogEntry, Transfer, TransferLine
 from reports.transfer_form import write_transfer_form
 from reports.workbook import open_workbook
 from services.transfers import TransferRefused, form_data, transfer_assets

@@ -2,9 +2,9 @@
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from models import Asset, ChangeLogEntry, Employee, db
+from models import Asset, ChangeLogEntry, Employee
 from models.changelog import begin_batch
 from services import bulk_edit
 from services.undo import UndoRefused, undo_batch
