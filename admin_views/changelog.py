@@ -3,7 +3,7 @@ from flask_admin.contrib.sqla import filters
 from markupsafe import Markup
 
 from models import ChangeLogEntry, Role
-from models.labels import ENTITY_LABELS, FIELD_LABELS, field_label
+from models.labels import ACTION_LABELS, ENTITY_LABELS, FIELD_LABELS, field_label
 
 from .base import SecuredModelView
 from .undo import UndoBatchActionMixin
@@ -38,7 +38,7 @@ class ChangeLogView(UndoBatchActionMixin, SecuredModelView):
         filters.FilterEqual(ChangeLogEntry.username, FIELD_LABELS["user"]),
         filters.FilterEqual(ChangeLogEntry.entity, FIELD_LABELS["entity"],
                             options=[(k, v[0]) for k, v in ENTITY_LABELS.items()]),
-        filters.FilterEqual(ChangeLogEntry.action, FIELD_LABELS["action"]),
+        filters.FilterEqual(ChangeLogEntry.action, FIELD_LABELS["action"], options=list(ACTION_LABELS.items())),
         filters.FilterEqual(ChangeLogEntry.batch_id, FIELD_LABELS["batch_id"]),
         "entity_id", "at",
     )

@@ -5,17 +5,16 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from flask import url_for
-from flask_babel import format_date, format_datetime, format_decimal, gettext, lazy_gettext as _l
+from flask_babel import format_date, format_datetime, format_decimal, gettext
 from sqlalchemy import Boolean, Date, DateTime, select
 
 from models import Base, ChangeLogEntry, LabeledEnum, Money, db
 from models.changelog import SECRET
-from models.labels import field_label
+from models.labels import ACTION_LABELS, field_label
 
 HISTORY_LIMIT = 100
 EMPTY = "—"
 
-ACTION_LABELS = {"create": _l("Created"), "update": _l("Changed"), "delete": _l("Deleted")}
 
 
 def action_label(action: str) -> str:

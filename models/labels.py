@@ -146,6 +146,8 @@ FIELD_LABELS = {
     "approved_at": _l("Approved at"),
     "lines": _l("Lines"),
     "condition": _l("Condition"),
+    "id": _l("Record id"),
+    "password_hash": _l("Password"),
 }
 
 
@@ -156,3 +158,20 @@ def field_label(name: str):
     if name.endswith("_id") and name[:-3] in FIELD_LABELS:
         return FIELD_LABELS[name[:-3]]
     return name.replace("_", " ").capitalize()
+
+# change-log action -> what a person reads
+ACTION_LABELS = {
+    "create": _l("Created"),
+    "update": _l("Changed"),
+    "delete": _l("Deleted"),
+    "bulk_edit": _l("Bulk edit"),
+    "transfer": _l("Transfer"),
+    "import": _l("Import"),
+    "undo": _l("Undo of a batch"),
+    "write_off_draft": _l("Write-off act drafted"),
+    "write_off": _l("Written off by an approved act"),
+    "write_off_cancel": _l("Write-off act cancelled"),
+    "dispose": _l("Disposal"),
+    "depreciation": _l("Depreciation posted"),
+    "off_balance": _l("Moved to off-balance account 21"),
+}
