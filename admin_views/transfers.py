@@ -1,7 +1,7 @@
 """Transfers: the «Передать» action on assets, the transfers list (read-only) and the 0504102 workbook."""
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.model.fields import AjaxSelectField
@@ -114,7 +114,7 @@ class TransferView(SecuredModelView):
         transfer = db.session.get(Transfer, request.args.get("id", type=int) or 0)
         if transfer is None:
             abort(404)
-        data = form_data(transfer)
+        data = form_data(transfer, current_app.config["INSTITUTION_NAME"])
         chunks = workbook_chunks(lambda workbook, formats: write_transfer_form(workbook, data))
         name = f"Накладная_0504102_№{transfer.number}_{transfer.doc_date:%Y-%m-%d}.xlsx"
         return Response(chunks, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

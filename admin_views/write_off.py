@@ -1,6 +1,5 @@
 """Write-off from the asset list («Списать», «Утилизировать»), the lock on assets in an act,
 and the write-off acts' own view (approve, cancel, download the act)."""
-import os
 from datetime import date
 
 from flask import Response, abort, current_app, flash, redirect, request, url_for
@@ -27,7 +26,6 @@ from .base import EDITORS, EVERYONE, ListTool, SecuredModelView, current_role
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PER_LINE_LIMIT = 100  # above this many lines the draft form offers only the common texts
 SHOWN_LIMIT = 1000  # rows of the eligibility table rendered on the page
-DEFAULT_INSTITUTION = "Государственное учреждение"
 
 
 def _ids_text(ids) -> str:
@@ -328,9 +326,8 @@ class WriteOffActView(SecuredModelView):
     def download_view(self):
         act = self._act_or_404(request.args.get("id"))
         config = current_app.config
-        institution = config.get("INSTITUTION_NAME") or os.environ.get("INSTITUTION_NAME") or DEFAULT_INSTITUTION
-        head = (act.approved_by.full_name if act.approved_by else
-                config.get("HEAD_NAME") or os.environ.get("HEAD_NAME") or "")
+        institution = config["INSTITUTION_NAME"]
+        head = act.approved_by.full_name if act.approved_by else config["HEAD_NAME"]
 
         def fill(workbook, formats):
             write_act(workbook, formats, act, wo.act_lines(db.session, act), institution=institution,

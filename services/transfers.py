@@ -3,7 +3,6 @@
 One call is one transaction: the documents (numbered per year), their lines (a snapshot of each
 asset), the set-based update of the assets and the change log of all of it under one batch.
 """
-import os
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,7 +16,6 @@ from models.changelog import plain, record_changes
 from .audit import chunks, new_batch
 from .bulk_edit import CHUNK_SIZE, update_rows
 
-DEFAULT_INSTITUTION = "Учреждение"
 TARGETS = ("responsible_id", "department_id", "room_id")
 
 
@@ -33,10 +31,6 @@ class TransferResult:
     batch_id: str
     transfers: list = field(default_factory=list)
     assets: int = 0
-
-
-def institution_name() -> str:
-    return os.environ.get("INSTITUTION_NAME") or DEFAULT_INSTITUTION
 
 
 def next_number(session: Session, year: int) -> int:
@@ -120,7 +114,7 @@ def _person(employee):
     return (employee.full_name if employee else "", (employee.position or "") if employee else "")
 
 
-def form_data(transfer: Transfer) -> dict:
+def form_data(transfer: Transfer, institution: str) -> dict:
     """Plain values the 0504102 workbook needs (reports know nothing of the ORM)."""
     lines = transfer.lines
     first = lines[0] if lines else None
@@ -129,7 +123,7 @@ def form_data(transfer: Transfer) -> dict:
     receiver = transfer.to_responsible or transfer.from_responsible
     receiver_name, receiver_position = _person(receiver)
     return {
-        "institution": institution_name(),
+        "institution": institution,
         "number": f"{transfer.number}",
         "year": transfer.year,
         "doc_date": transfer.doc_date,

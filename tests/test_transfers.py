@@ -83,12 +83,11 @@ def _workbook_bytes(data):
     return buffer.getvalue()
 
 
-def test_workbook_cells(ctx, office, monkeypatch):
-    monkeypatch.setenv("INSTITUTION_NAME", "ГКУ «Хозяйственное управление»")
+def test_workbook_cells(ctx, office):
     result = transfer_assets(ctx, [a.id for a in office["assets"][:3]], doc_date=date(2026, 3, 2),
                              to_responsible_id=office["sidorova"].id, to_department_id=office["dept_b"].id,
                              reason="Приказ № 12")
-    data = form_data(result.transfers[0])
+    data = form_data(result.transfers[0], "ГКУ «Хозяйственное управление»")
     ws = openpyxl.load_workbook(io.BytesIO(_workbook_bytes(data))).active
     cells = {c.value: c for row in ws.iter_rows() for c in row if c.value is not None}
     assert "0504102" in cells and "НАКЛАДНАЯ № 1" in cells
@@ -114,7 +113,7 @@ def test_workbook_converts_to_pdf(ctx, office, tmp_path):
     result = transfer_assets(ctx, [a.id for a in office["assets"]], doc_date=date(2026, 3, 2),
                              to_responsible_id=office["sidorova"].id)
     source = tmp_path / "transfer.xlsx"
-    source.write_bytes(_workbook_bytes(form_data(result.transfers[0])))
+    source.write_bytes(_workbook_bytes(form_data(result.transfers[0], "ГКУ «Хозяйственное управление»")))
     subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
                     "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
                    check=True, capture_output=True, timeout=180)

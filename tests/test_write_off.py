@@ -228,7 +228,7 @@ def test_act_workbook_cells(client_as, approved_act):
     assert "_______________ Head User" in values  # the approver's full name
     assert any(isinstance(v, str) and v.startswith("АКТ № 1/2026") for v in values)
     assert "от 20.11.2026" in values and "Форма по ОКУД 0504104" in values
-    assert "Петрова Анна Сергеевна" in values and "Государственное учреждение" in values
+    assert "Петрова Анна Сергеевна" in values and "Муниципальное казённое учреждение" in values
     assert any(isinstance(v, str) and "ДВ-12" in v and "18.11.2026" in v for v in values)
     # The table: find the line of the laptop.
     rows = [[c.value for c in row] for row in ws.iter_rows()]
