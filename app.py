@@ -114,6 +114,10 @@ def create_app(config: dict | None = None) -> Flask:
     def root():
         return redirect(url_for("admin.index"))
 
+    @app.route("/favicon.ico")
+    def favicon():
+        return "", 204  # no icon; a 404 would be a console error on every page
+
     @app.route("/lang/<code>")
     def set_language(code):
         if code in LANGUAGES:
