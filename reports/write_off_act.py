@@ -123,7 +123,7 @@ def write_act(workbook, formats: Formats, act, lines: Iterable, *, institution: 
 
     ws.write_string(row, 0, _("1. Objects of non-financial assets"), bold); row += 1
     header_row = row
-    ws.set_row(row, 45)
+    ws.set_row(row, 60)
     for c, col in enumerate(cols):
         ws.write_string(row, c, col.header, header)
     row += 1
@@ -136,11 +136,17 @@ def write_act(workbook, formats: Formats, act, lines: Iterable, *, institution: 
     first_data = row
     count = 0
     for count, line in enumerate(lines, start=1):
+        text_lines = 1
         for c, col in enumerate(cols):
             value = count if col.key == "index" else getattr(line, col.key, None)
             write_cell(ws, row, c, value, cell[col.kind], formats)
             if c in totals and value is not None:
                 totals[c] += value
+            if col.kind == "text" and value:
+                text_lines = max(text_lines, -(-len(str(value)) // max(int(col.width), 1)))
+        # Spreadsheets don't grow a row for wrapped text on their own: give it room for every line.
+        if text_lines > 1:
+            ws.set_row(row, 15 * text_lines)
         row += 1
 
     merged(row, 0, money[0] - 1, _("Total"), total_label)
