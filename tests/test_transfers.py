@@ -1,6 +1,5 @@
 """Transfers: documents per source responsible person, set-based asset update, refusals, the 0504102 workbook."""
 import io
-import os
 import shutil
 import subprocess
 from datetime import date, datetime
@@ -16,6 +15,7 @@ from reports.workbook import open_workbook
 from services.transfers import TransferRefused, form_data, transfer_assets
 from services.undo import undo_batch
 from tests import factories as f
+from tests.libreoffice import convert_to_pdf
 
 
 @pytest.fixture
@@ -106,19 +106,11 @@ def test_workbook_cells(ctx, office):
 
 
 def test_workbook_converts_to_pdf(ctx, office, tmp_path):
-    if not shutil.which("soffice"):
-        if os.environ.get("KHOZCHAST_REQUIRE_LIBREOFFICE"):
-            pytest.fail("KHOZCHAST_REQUIRE_LIBREOFFICE is set but soffice is not installed")
-        pytest.skip("LibreOffice (soffice) is not installed")
     result = transfer_assets(ctx, [a.id for a in office["assets"]], doc_date=date(2026, 3, 2),
                              to_responsible_id=office["sidorova"].id)
     source = tmp_path / "transfer.xlsx"
     source.write_bytes(_workbook_bytes(form_data(result.transfers[0], "ГКУ «Хозяйственное управление»")))
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-                   check=True, capture_output=True, timeout=180)
-    pdf = tmp_path / "transfer.pdf"
-    assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+    (pdf,) = convert_to_pdf([source], tmp_path)
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
         assert "Стул 1" in text and "0504102" in text

@@ -1,10 +1,7 @@
 """Write-off acts: eligibility refusals, draft, approval and cancellation all or nothing, disposal,
 the act's workbook and its PDF page, and the panel's refusals."""
 import io
-import os
 import re
-import shutil
-import subprocess
 from datetime import date
 from decimal import Decimal
 
@@ -12,10 +9,23 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from models import (Asset, AssetStatus, ChangeLogEntry, FuelCardStatus, Role, User, WriteOffAct, WriteOffForm,
-                    WriteOffLine, WriteOffReason, WriteOffStatus, db)
+from models import (
+    Asset,
+    AssetStatus,
+    ChangeLogEntry,
+    FuelCardStatus,
+    Role,
+    User,
+    WriteOffAct,
+    WriteOffForm,
+    WriteOffLine,
+    WriteOffReason,
+    WriteOffStatus,
+    db,
+)
 from services import write_off as wo
 from tests import factories as f
+from tests.libreoffice import convert_to_pdf
 
 D = Decimal
 
@@ -272,16 +282,10 @@ def test_vehicle_act_has_plate_vin_mileage(ctx):
 
 
 def test_act_pdf_is_a4_landscape(client_as, approved_act, tmp_path):
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if not soffice:
-        if os.environ.get("KHOZCHAST_REQUIRE_LIBREOFFICE"):
-            pytest.fail("KHOZCHAST_REQUIRE_LIBREOFFICE is set but soffice is not installed")
-        pytest.skip("LibreOffice (soffice) is not installed")
     source = tmp_path / "act.xlsx"
     source.write_bytes(_workbook(client_as(Role.head), approved_act["act"]))
-    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=180)
-    pdf = (tmp_path / "act.pdf").read_bytes()
+    (path,) = convert_to_pdf([source], tmp_path)
+    pdf = path.read_bytes()
     boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
     assert boxes
     for width, height in boxes:
