@@ -58,6 +58,21 @@ def ctx(app):
 PASSWORDS = {role: f"pw-{role.value}" for role in Role}
 
 
+@pytest.fixture(autouse=True, scope="session")
+def quick_password_hashes():
+    """scrypt costs ~0.1 s a hash by design; tests make thousands of users, and check hashing, not its cost."""
+    from unittest import mock
+
+    import services.accounts
+    from werkzeug.security import generate_password_hash
+
+    def quick(password, method="pbkdf2:sha256:1", salt_length=8):
+        return generate_password_hash(password, method=method, salt_length=salt_length)
+
+    with mock.patch.object(services.accounts, "generate_password_hash", quick):
+        yield
+
+
 @pytest.fixture
 def users(app):
     with app.app_context():
