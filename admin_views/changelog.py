@@ -1,8 +1,11 @@
 """The change log («Журнал изменений»): read-only for everyone, filtered by user, record type, action, date."""
+from collections import defaultdict
+
+from flask import g
 from flask_admin.contrib.sqla import filters
 from markupsafe import Markup
 
-from models import ChangeLogEntry, Role
+from models import ChangeLogEntry, Role, db
 from models.labels import ACTION_LABELS, ENTITY_LABELS, FIELD_LABELS, field_label
 
 from .base import SecuredModelView
@@ -12,11 +15,23 @@ from .history import action_label, describe, model_for_table
 LOG_READERS = frozenset({Role.admin, Role.accountant, Role.head})
 
 
+def describe_page(entries) -> dict[int, object]:
+    """Entry id -> its described row, related records named with one query per table and page."""
+    by_entity = defaultdict(list)
+    for entry in entries:
+        by_entity[entry.entity].append(entry)
+    described = {}
+    for entity, group in by_entity.items():
+        for entry, row in zip(group, describe(db.session, model_for_table(entity), group)):
+            described[entry.id] = row
+    return described
+
+
 def render_changes(entry: ChangeLogEntry) -> Markup:
-    """«field: old → new» lines for a person to read (labels, not raw values)."""
-    rows = describe(None, model_for_table(entry.entity), [entry], resolve_related=False)
+    """«field: old → new» lines for a person to read (labels and names, not raw values)."""
+    row = g.get("change_log_rows", {}).get(entry.id) or describe_page([entry])[entry.id]
     return Markup("<br>").join(
-        Markup("<b>{}</b>: {} → {}").format(label, old, new) for label, old, new in rows[0].changes
+        Markup("<b>{}</b>: {} → {}").format(label, old, new) for label, old, new in row.changes
     )
 
 
@@ -51,6 +66,12 @@ class ChangeLogView(UndoBatchActionMixin, SecuredModelView):
     column_export_converters = {"changes": changes_text,
                                 "entity": lambda table: str(ENTITY_LABELS.get(table, (table,))[0])}
     column_labels = {"username": ENTITY_LABELS["user_account"][0]}
+
+    def get_list(self, *args, **kwargs):
+        count, entries = super().get_list(*args, **kwargs)
+        if isinstance(entries, list):  # a page to show, not a query for an export
+            g.change_log_rows = describe_page(entries)
+        return count, entries
 
     def record_filter_args(self, entity: str, entity_id) -> dict[str, str]:
         """List arguments that show one record's entries."""

@@ -169,3 +169,14 @@ def test_log_filters_by_user_entity_action_date(app, client_as, department_id, c
     assert "Бухгалтерия и учёт" in page and set(actions) == {"Изменено"}
     page = admin.get("/admin/changelog/", query_string=by_date).get_data(as_text=True)
     assert "Бухгалтерия и учёт" in page
+
+
+def test_log_list_names_related_records_and_actions(app, client_as, users):
+    with app.app_context():
+        begin_batch(db.session, username="clerk")
+        asset = f.asset(db.session, name="Проектор Epson")
+        asset.responsible = f.employee(db.session, full_name="Соколова Вера Павловна")
+        db.session.commit()
+    page = client_as(Role.admin).get("/admin/changelog/?search=").get_data(as_text=True)
+    assert "Ответственное лицо</b>: — → Соколова Вера Павловна" in page
+    assert "Создано" in page
