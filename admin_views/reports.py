@@ -86,7 +86,10 @@ class ContractsReportForm(FlaskForm):
 
 
 class ReportView(RoleAccess, BaseView):
-    """A parameter form (GET), then the workbook (POST)."""
+    """A parameter form (GET), then the workbook (POST).
+
+    A report declares ``form_class`` and ``build(form) -> (title, fill)``, ``fill(workbook, formats)``
+    writing the sheets."""
 
     form_class = FlaskForm
     description = ""
@@ -106,8 +109,6 @@ class ReportView(RoleAccess, BaseView):
     def file_date(self, form) -> date:
         return date.today()
 
-    def build(self, form):
-        raise NotImplementedError
 
 
 class InventoryListView(ReportView):

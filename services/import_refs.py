@@ -1,6 +1,7 @@
 """References as a clerk writes them («Иванов Иван Иванович», «Главный корпус / 101», an ИНН),
 resolved against lookups loaded once per import: no query per row."""
 import re
+from abc import ABC, abstractmethod
 from collections import defaultdict
 
 from flask_babel import lazy_gettext as _l
@@ -12,7 +13,7 @@ from models.checks import normalise_plate
 from .import_values import CellError, normalise, text, to_date
 
 
-class Resolver:
+class Resolver(ABC):
     """Maps what a clerk writes to a record id; ``display(id)`` is how the record is written back."""
 
     def __init__(self, session):
@@ -27,8 +28,9 @@ class Resolver:
             if key not in (None, ""):
                 self.index[normalise(key)].add(record_id)
 
+    @abstractmethod
     def load(self, session):
-        raise NotImplementedError
+        """Read the table once: ``add(id, display, *keys)`` for every record."""
 
     def display(self, record_id):
         return None if record_id is None else self.names.get(record_id, f"#{record_id}")
