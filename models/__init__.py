@@ -11,3 +11,9 @@ from .changelog import ChangeLogEntry  # noqa: F401
 from .transfers import Transfer, TransferLine  # noqa: F401
 from .writeoffs import WriteOffAct, WriteOffForm, WriteOffLine, WriteOffReason, WriteOffStatus  # noqa: F401
 from .depreciation import DepreciationPosting  # noqa: F401
+from .tally import AssetTally  # noqa: F401
+from .jobs import Job, JobStatus  # noqa: F401
+from . import search as _search, tally as _tally  # noqa: E402
+
+_search.install_postgres_search(Base.metadata)
+_tally.install_triggers(Base.metadata)

@@ -7,6 +7,7 @@ from sqlalchemy import func, select, type_coerce
 
 from models import (Asset, AssetStatus, Contract, ContractStatus, Employee, FuelCard, FuelCardStatus,
                     Money, Vehicle)
+from models.tally import totals_by_status
 
 HORIZON_DAYS = 30
 
@@ -21,6 +22,13 @@ class Deadline:
 
 
 def assets_by_status(session) -> list[tuple[AssetStatus, int, Decimal]]:
+    # From the ledger the database keeps (models/tally.py): a few rows, not a pass over every asset.
+    found = totals_by_status(session)
+    return [(s, *found.get(s.value, (0, Decimal("0.00")))) for s in AssetStatus]
+
+
+def assets_by_status_counted(session) -> list[tuple[AssetStatus, int, Decimal]]:
+    """The same figures counted from the asset table itself: what the ledger must always agree with."""
     rows = session.execute(
         select(Asset.status, func.count(), type_coerce(func.sum(Asset.book_value), Money()))
         .group_by(Asset.status)
