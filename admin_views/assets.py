@@ -1,5 +1,7 @@
 """Fixed assets: the list clerks live in."""
-from models import LOCKED_STATUSES, Asset
+from sqlalchemy.orm import joinedload
+
+from models import LOCKED_STATUSES, Asset, Room
 from models.assets import residual_value_sql
 
 from . import pickers
@@ -18,6 +20,7 @@ class AssetView(ImportMixin, TransferActionMixin, WriteOffAssetMixin, SecuredMod
                            "room", "supplier", "contract", "written_off_on", "write_off_act", "disposed_on",
                            "disposal_document", "notes", "created_at", "updated_at")
     column_searchable_list = ("inventory_number", "name", "serial_number")
+    search_exact = ("inventory_number", "serial_number")  # a scanned label goes straight to its index
     column_sortable_list = ("inventory_number", "name", ("category", "category.name"), "status", "book_value",
                             ("responsible", "responsible.full_name"), ("department", "department.name"),
                             "commissioned_on")
@@ -43,5 +46,9 @@ class AssetView(ImportMixin, TransferActionMixin, WriteOffAssetMixin, SecuredMod
     column_auto_select_related = True
     bulk_edit_fields = ("status", "responsible", "department", "room", "category", "balance_account",
                         "useful_life_months", "supplier", "contract", "commissioned_on", "notes")
+    def get_query(self):
+        # A room shows as «building / number»: its building comes with the page query, not one query per row.
+        return super().get_query().options(joinedload(Asset.room).joinedload(Room.building))
+
     # Write-off statuses are set only through a write-off act.
     bulk_edit_excluded_choices = {"status": tuple(s.value for s in LOCKED_STATUSES)}

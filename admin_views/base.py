@@ -26,6 +26,7 @@ from services.references import referrers
 
 from .bulk_edit import BulkEditMixin
 from .export import ExportMixin
+from .fastlist import FastListMixin
 from .fields import MoneyField, RussianDateField
 from .history import HistoryMixin
 from .locking import OptimisticLockMixin
@@ -114,7 +115,7 @@ class FiltersConverter(FilterConverter):
 
 
 class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, OptimisticLockMixin, HistoryMixin,
-                       ListTools, ModelView):
+                       ListTools, FastListMixin, ModelView):
     """Flask-Admin's SQLAlchemy view, secured and localised. Subclasses declare columns only."""
 
     form_base_class = ModelForm  # CSRF token on every form, delete and action

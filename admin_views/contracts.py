@@ -15,6 +15,7 @@ class SupplierView(ImportMixin, SecuredModelView):
     column_export_list = ("short_name", "full_name", "inn", "kpp", "ogrn", "address", "contact_person", "phone",
                           "email", "bik", "settlement_account", "notes")
     column_searchable_list = ("short_name", "full_name", "inn")
+    search_exact = ("inn",)
     column_sortable_list = ("short_name", "inn")
     column_filters = ("kpp",)
     form_columns = ("full_name", "short_name", "inn", "kpp", "ogrn", "address", "contact_person",
@@ -36,6 +37,7 @@ class ContractView(ImportMixin, SecuredModelView):
     column_export_list = ("number", "signed_on", "supplier", "subject", "kind", "procurement_method", "ikz", "amount",
                           "vat", "starts_on", "ends_on", "status", "responsible")
     column_searchable_list = ("number", "subject", "ikz")
+    search_exact = ("number",)
     column_sortable_list = ("number", "signed_on", ("supplier", "supplier.short_name"), "kind", "amount",
                             "starts_on", "ends_on", "status")
     column_filters = ("status", "kind", "procurement_method", pickers.by(Contract.supplier_id, "supplier"),
