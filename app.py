@@ -3,11 +3,12 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, g, redirect, request, session, url_for
+from flask import Flask, g, jsonify, redirect, request, session, url_for
 from flask_babel import Babel
 from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import text
 
 from models import db
 from models.changelog import begin_batch
@@ -74,6 +75,10 @@ def create_app(config: dict | None = None) -> Flask:
         # Printed on the accounting forms (acts, transfer notes).
         INSTITUTION_NAME=os.environ.get("INSTITUTION_NAME", "Муниципальное казённое учреждение"),
         HEAD_NAME=os.environ.get("HEAD_NAME", ""),
+        # Background jobs (services/jobs.py): Redis when REDIS_URL is set, else the web process's own queue.
+        REDIS_URL=os.environ.get("REDIS_URL") or None,
+        JOBS_KEEP_HOURS=float(os.environ.get("JOBS_KEEP_HOURS", "72")),
+        EXPORT_JOB_ROWS=int(os.environ.get("EXPORT_JOB_ROWS", "10000")),
     )
     if config:
         app.config.update(config)
@@ -93,7 +98,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     from admin_views import init_admin
     from cli import register_cli
+    from services.jobs import init_jobs
 
+    init_jobs(app)
     init_admin(app)
     register_cli(app)
 
@@ -113,6 +120,24 @@ def create_app(config: dict | None = None) -> Flask:
     @app.route("/")
     def root():
         return redirect(url_for("admin.index"))
+
+    @app.route("/healthz")
+    def healthz():
+        """For the load balancer and monitoring: the database answers, and the job broker when there is one."""
+        from services.jobs import queue_of
+
+        checks = {"database": "ok"}
+        try:
+            db.session.execute(text("SELECT 1"))
+        except Exception as exc:
+            checks["database"] = type(exc).__name__
+        if app.config.get("REDIS_URL"):
+            try:
+                checks["broker"] = "ok" if queue_of(app).ping() else "no answer"
+            except Exception as exc:
+                checks["broker"] = type(exc).__name__
+        healthy = all(v == "ok" for v in checks.values())
+        return jsonify(status="ok" if healthy else "failing", **checks), 200 if healthy else 503
 
     @app.route("/favicon.ico")
     def favicon():

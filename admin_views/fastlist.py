@@ -50,9 +50,10 @@ def estimated_rows(session, table_name: str) -> int | None:
     return int(value) if value is not None and value >= 0 else None
 
 
-def capped_count(count_query, cap: int = COUNT_CAP) -> ListCount:
-    """Exact up to ``cap``; beyond it the count stops reading at cap + 1 rows."""
-    found = count_query.with_entities(literal(1)).limit(cap + 1).subquery()
+def capped_count(count_query, cap: int = COUNT_CAP, key=None) -> ListCount:
+    """Exact up to ``cap``; beyond it the count stops reading at cap + 1 rows. ``key``: a column of the
+    counted table, for a query that names its table only by its entity (a count query has select_from)."""
+    found = count_query.with_entities(literal(1) if key is None else key).limit(cap + 1).subquery()
     n = count_query.session.scalar(select(func.count()).select_from(found))
     return ListCount(n, "capped") if n > cap else ListCount(n)
 

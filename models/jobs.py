@@ -3,7 +3,8 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -41,3 +42,13 @@ class Job(Base):
 
     def __str__(self):
         return self.title
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_readers_do_not_block_writers(dbapi_connection, connection_record):
+    # A long export reads while its job writes progress and clerks keep saving: SQLite's write-ahead log
+    # lets one writer commit while readers read (the default journal makes writers wait for every reader).
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()

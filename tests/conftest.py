@@ -20,7 +20,7 @@ def database_uri():
 @pytest.fixture(scope="session")
 def app(database_uri):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_uri, "WTF_CSRF_ENABLED": False,
-                      "SECRET_KEY": "test"})
+                      "SECRET_KEY": "test", "JOBS_MODE": "immediate"})  # jobs run where queued (test_jobs: queues)
     with app.app_context():
         Base.metadata.create_all(db.engine)
     yield app

@@ -59,7 +59,7 @@ def test_count_is_exact_under_the_cap_and_capped_above(app, clerk, monkeypatch):
     page = clerk.get("/admin/asset/?search=стул").get_data(as_text=True)
     assert re.search(r"Список\s*\(4\)", page)
     monkeypatch.setattr(fastlist, "COUNT_CAP", 3)
-    monkeypatch.setattr(fastlist.capped_count, "__defaults__", (3,))
+    monkeypatch.setattr(fastlist.capped_count, "__defaults__", (3, None))
     page = clerk.get("/admin/asset/?search=стул").get_data(as_text=True)
     assert re.search(r"Список\s*\(более 3\)", page)
 
