@@ -109,6 +109,7 @@ def create_app(config: dict | None = None) -> Flask:
         # Everything one request changes shares one change-log batch and names its author.
         user = current_user if current_user and current_user.is_authenticated else None
         begin_batch(db.session, user=user)
+        request.environ["khozchast.user"] = user.username if user else "-"  # gunicorn's access log names them
 
     @app.after_request
     def security_headers(response):
