@@ -96,12 +96,12 @@ def build(url: str, assets: int) -> None:
                    ({types})[1 + g % {len(TYPES)}] || ' ' || ({brands})[1 + (g / {len(TYPES)}) % {len(BRANDS)}]
                        || ' модель ' || (g % 97),
                    1 + g % 40, 'SN' || upper(substr(md5(g::text), 1, 10)), 2010 + g % 15,
-                   date '2015-01-01' + g % 3650, date '2015-01-10' + g % 3650,
+                   date '2015-01-01' + (g % 3650)::int, date '2015-01-10' + (g % 3650)::int,
                    (1000 + (g * 7919) % 2000000)::numeric / 10, 0, 36 + g % 60, '101.3' || (g % 6),
                    ({statuses})[1 + (g * 31) % {len(STATUSES)}],
                    1 + (g * 13) % 3000, 1 + g % 50, 1 + (g * 17) % 2000, 1 + g % 500, 1 + g % 1000,
                    CASE WHEN g % 7 = 0 THEN 'Инв. опись 2025' END, {stamps}
-            FROM generate_series(1, {assets}) g"""))
+            FROM generate_series(1::bigint, {assets}) g"""))
         for table, column in TRIGRAM_COLUMNS:
             conn.execute(text(trigram_index_sql(table, column)))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
