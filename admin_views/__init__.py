@@ -11,7 +11,7 @@ from .changelog import ChangeLogView
 from .auth import LoginView, LogoutView, load_user
 from .contracts import ContractView, SupplierView
 from .dashboard import DashboardView
-from .jobs import JobsView
+from .jobs import DepreciationRunView, JobsView
 from .org import AssetCategoryView, DepartmentView, EmployeeView
 from .premises import BuildingView, RoomView
 from .reports import ContractsRegisterView, InventoryListView, ResponsibleAssetsView
@@ -65,6 +65,8 @@ def init_admin(app) -> Admin:
     admin.add_view(ChangeLogView(ChangeLogEntry, db, category=ADMINISTRATION, endpoint="changelog"))
     admin.add_view(UndoView(name=_l("Undo batch"), endpoint="undo", url="/admin/undo"))
     admin.add_view(JobsView(name=_l("My jobs"), endpoint="jobs", url="/admin/jobs"))
+    admin.add_view(DepreciationRunView(name=_l("Post depreciation"), endpoint="depreciation_run",
+                                       url="/admin/jobs/depreciation"))
     admin.add_view(LoginView(name=_l("Log in"), endpoint="login", url="/admin/login"))
     admin.add_view(LogoutView(name=_l("Log out"), endpoint="logout", url="/admin/logout"))
     return admin

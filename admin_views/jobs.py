@@ -1,16 +1,16 @@
 """«Мои задания»: the user's background jobs with a progress bar, an estimate and the finished file."""
 from datetime import timedelta
 
-from flask import abort, current_app, jsonify, request, send_file
+from flask import abort, current_app, flash, jsonify, redirect, request, send_file, url_for
 from flask_admin import BaseView, expose
 from flask_babel import format_datetime, format_number, gettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from models import Job, JobStatus, db, utcnow
-from services import jobs
+from services import depreciation_job, jobs  # noqa: F401  (depreciation_job registers its kind)
 
-from .base import RoleAccess
+from .base import EDITORS, RoleAccess, current_role
 
 SHOWN = 50  # the user's latest jobs
 
@@ -59,6 +59,9 @@ class JobsView(RoleAccess, BaseView):
                            highlight=request.args.get("job", type=int), keep_hours=int(keep.total_seconds() // 3600),
                            format_datetime=lambda v: format_datetime(v, "dd.MM.yyyy HH:mm") if v else "")
 
+    def may_post_depreciation(self) -> bool:
+        return current_role() in EDITORS
+
     @expose("/<int:job_id>/state")
     def state(self, job_id):
         return jsonify(job_state(self._mine(job_id)))
@@ -70,3 +73,27 @@ class JobsView(RoleAccess, BaseView):
         if path is None or (job.expires_at and job.expires_at < utcnow()):
             abort(404)
         return send_file(path, as_attachment=True, download_name=job.result_name or path.name, max_age=0)
+
+
+class DepreciationRunView(RoleAccess, BaseView):
+    """Queues a month's depreciation posting from the form on «Мои задания» (editors only)."""
+
+    read_roles = EDITORS
+
+    def is_visible(self):
+        return False
+
+    @expose("/", methods=("POST",))
+    def index(self):
+        from services.depreciation import parse_month
+
+        try:
+            month = parse_month(request.form.get("month", ""))
+        except ValueError:
+            flash(gettext("Give the month as MM.YYYY, e.g. 11.2026."), "error")
+            return redirect(url_for("jobs.index"))
+        job = jobs.create(db.session, current_user, "depreciation",
+                          gettext("Depreciation for %(month)s", month=f"{month:%m.%Y}"), {"month": month.isoformat()})
+        db.session.commit()
+        jobs.submit(current_app, job.id)
+        return redirect(url_for("jobs.index", job=job.id))

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import openpyxl
 import pytest
+from sqlalchemy import select
 
 from app import create_app
 from models import Job, JobStatus, Role, db, utcnow
@@ -171,3 +172,25 @@ def test_healthz_checks_database_and_broker(app, client_as):
     answer = broken.test_client().get("/healthz")
     assert answer.status_code == 503
     assert answer.get_json()["database"] == "ok" and answer.get_json()["broker"] != "ok"
+
+
+def test_depreciation_runs_as_a_job(app, clerk, client_as):
+    from datetime import date
+    from decimal import Decimal
+
+    from models import Asset
+
+    with app.app_context():
+        f.asset(db.session, inventory_number="ИН-1", book_value=Decimal("120000.00"), useful_life_months=60,
+                commissioned_on=date(2026, 1, 15))
+        db.session.commit()
+    response = clerk.post("/admin/jobs/depreciation/", data={"month": "02.2026"})
+    assert response.status_code == 302
+    page = clerk.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Амортизация за 02.2026" in page and "Готово" in page
+    with app.app_context():
+        assert db.session.scalars(select(Asset.depreciation)).one() > 0
+
+    again = clerk.get(clerk.post("/admin/jobs/depreciation/", data={"month": "02.2026"}).headers["Location"])
+    assert "уже начислена" in again.get_data(as_text=True)
+    assert client_as(Role.accountant).post("/admin/jobs/depreciation/", data={"month": "03.2026"}).status_code == 403
