@@ -82,6 +82,12 @@ def create_app(config: dict | None = None) -> Flask:
     )
     if config:
         app.config.update(config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # Short queries from many clerks: no parallel workers (starting them cost seconds on a busy 2-core host)
+        # and no JIT compilation (it costs more than the queries it would speed up).
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.setdefault("connect_args", {"options": "-c max_parallel_workers_per_gather=0 -c jit=off"})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if not app.config["SECRET_KEY"]:
         if not (app.debug or app.testing):
             raise RuntimeError(

@@ -1,5 +1,5 @@
 """Fixed assets: the list clerks live in."""
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from models import LOCKED_STATUSES, Asset, Room
 from models.assets import residual_value_sql
@@ -48,7 +48,7 @@ class AssetView(ImportMixin, TransferActionMixin, WriteOffAssetMixin, SecuredMod
                         "useful_life_months", "supplier", "contract", "commissioned_on", "notes")
     def get_query(self):
         # A room shows as «building / number»: its building comes with the page query, not one query per row.
-        return super().get_query().options(joinedload(Asset.room).joinedload(Room.building))
+        return super().get_query().options(selectinload(Asset.room).joinedload(Room.building))
 
     # Write-off statuses are set only through a write-off act.
     bulk_edit_excluded_choices = {"status": tuple(s.value for s in LOCKED_STATUSES)}

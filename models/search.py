@@ -55,8 +55,16 @@ def like_pattern(term: str) -> str:
     return f"%{term}%"
 
 
+TRIGRAM = 3  # pg_trgm finds nothing shorter in an index
+
+
 def contains(expression, term: str):
-    """``expression`` contains ``term``, ignoring case and ё/е (by the trigram index on PostgreSQL)."""
+    """``expression`` contains ``term``, ignoring case and ё/е (by the trigram index on PostgreSQL).
+
+    A term shorter than a trigram gives the index nothing to look up: it would read all of it. Such a term
+    is tested on the rows the longer words found (``expression || ''`` is not the indexed expression)."""
+    if len(term) < TRIGRAM:
+        expression = expression.concat("")
     return folded(expression).like(like_pattern(term), escape="\\")
 
 
