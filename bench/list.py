@@ -14,6 +14,7 @@ stock_dashboard_p50_ms=…
 from __future__ import annotations
 
 import argparse
+import re
 
 from http_tools import Client, Server, database, inventory_number, timed
 
@@ -22,9 +23,10 @@ TWO_WORDS = "монитор samsung"
 
 
 def explain(url: str, paths: list[str]) -> None:
-    """The page query of each list URL, as the app builds it, with PostgreSQL's EXPLAIN ANALYZE."""
+    """EXPLAIN ANALYZE of every query on the asset table that showing each list URL runs (its count and its
+    page), captured from the app itself as it builds the page."""
     from flask_login import login_user
-    from sqlalchemy import text
+    from sqlalchemy import event
 
     from app import create_app
     from models import User, db
@@ -34,14 +36,23 @@ def explain(url: str, paths: list[str]) -> None:
     for path in paths:
         with app.test_request_context(path):
             login_user(db.session.scalars(db.select(User).where(User.username == "bench")).one())
-            args = view._get_list_extra_args()
-            sort = view._get_column_by_idx(args.sort)
-            _count, query = view.get_list(args.page, sort[0] if sort else None, args.sort_desc, args.search,
-                                          args.filters, execute=False)
-            sql = str(query.statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
-            sql = sql.replace("%%", "%")  # literal binds are written for the driver's pyformat
-            plan = db.session.execute(text("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql)).scalars().all()
-            print(f"--- EXPLAIN {path}\n" + "\n".join(plan), flush=True)
+            seen = []
+
+            def capture(conn, cursor, statement, parameters, context, executemany):
+                if re.search(r"\bFROM asset\b", statement) and statement.lstrip().upper().startswith("SELECT"):
+                    seen.append((statement, parameters))
+            event.listen(db.engine, "before_cursor_execute", capture)
+            try:
+                args = view._get_list_extra_args()
+                sort = view._get_column_by_idx(args.sort)
+                view.get_list(args.page, sort[0] if sort else None, args.sort_desc, args.search, args.filters)
+            finally:
+                event.remove(db.engine, "before_cursor_execute", capture)
+            with db.engine.connect() as conn:
+                for statement, parameters in seen:
+                    plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + statement,
+                                                parameters).scalars().all()
+                    print(f"--- EXPLAIN {path}\n{statement}\n{parameters}\n" + "\n".join(plan), flush=True)
             db.session.remove()
 
 

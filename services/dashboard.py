@@ -55,10 +55,12 @@ def deadline_limit(today: date) -> date:
 def deadlines(session, today: date) -> list[Deadline]:
     """Records whose date falls within 30 days from today, already expired ones included."""
     limit = deadline_limit(today)
-    result = []
+    counts = []
     for key, model, column, conditions in DEADLINES:
         query = select(func.count()).select_from(model).where(getattr(model, column) < limit)
         for name, value in conditions.items():
             query = query.where(getattr(model, name) == value)
-        result.append(Deadline(key, model, column, conditions, session.scalar(query)))
-    return result
+        counts.append(query.scalar_subquery())
+    found = session.execute(select(*counts)).one()  # one round trip for all of them
+    return [Deadline(key, model, column, conditions, n)
+            for (key, model, column, conditions), n in zip(DEADLINES, found)]

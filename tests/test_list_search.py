@@ -58,10 +58,12 @@ def test_count_is_exact_under_the_cap_and_capped_above(app, clerk, monkeypatch):
         db.session.commit()
     page = clerk.get("/admin/asset/?search=стул").get_data(as_text=True)
     assert re.search(r"Список\s*\(4\)", page)
-    monkeypatch.setattr(fastlist, "COUNT_CAP", 3)
-    monkeypatch.setattr(fastlist.capped_count, "__defaults__", (3, None))
+    monkeypatch.setattr(fastlist, "SEARCH_COUNT_CAP", 3)
     page = clerk.get("/admin/asset/?search=стул").get_data(as_text=True)
     assert re.search(r"Список\s*\(более 3\)", page)
+    monkeypatch.setattr(fastlist, "COUNT_CAP", 4)
+    page = clerk.get("/admin/asset/?flt0_0=in_use").get_data(as_text=True)  # a filter counts to its own cap
+    assert re.search(r"Список\s*\(более 4\)", page)
 
 
 def test_unfiltered_count_is_the_planners_estimate_on_postgres(app, clerk, monkeypatch):
