@@ -19,6 +19,8 @@ from models.labels import FIELD_LABELS
 from reports.workbook import content_disposition, export_filename, workbook_chunks
 from reports.write_off_act import write_act
 from services import write_off as wo
+from models.rules import Refused
+
 from .transaction import REFUSED, in_transaction
 
 from .base import EDITORS, EVERYONE, ListTool, SecuredModelView, current_role
@@ -89,8 +91,7 @@ class LockAwareEditRowAction(EditRowAction):
 
 
 def locked_message(asset) -> str:
-    return gettext("«%(asset)s» is %(status)s and belongs to a write-off act; it can't be edited.",
-                   asset=str(asset), status=str(asset.status.label).lower())
+    return Refused([Asset.lock_problem(asset.status)]).messages()[0]
 
 
 class WriteOffAssetMixin:

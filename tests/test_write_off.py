@@ -333,7 +333,7 @@ def test_panel_draft_approve_and_lock(client_as, chosen, app):
     denied = clerk.post(f"/admin/asset/edit/?id={first}", data={"name": "Другое"})
     assert denied.status_code == 302
     inline = clerk.post("/admin/asset/ajax/update/", data={"list_form_pk": first, "name": "Другое"})
-    assert inline.status_code == 400 and "нельзя изменить" in inline.get_data(as_text=True)
+    assert inline.status_code == 400 and "изменяется только через акт списания" in inline.get_data(as_text=True)
 
     # A clerk can't approve; the head can; nobody edits or deletes an act.
     assert clerk.post("/admin/writeoffact/approve/", data={"id": act_id}).status_code == 403
