@@ -12,8 +12,6 @@ from .imports import ImportMixin
 
 class SupplierView(ImportMixin, SecuredModelView):
     column_list = ("short_name", "inn", "kpp", "ogrn", "phone", "email", "contact_person")
-    column_export_list = ("short_name", "full_name", "inn", "kpp", "ogrn", "address", "contact_person", "phone",
-                          "email", "bik", "settlement_account", "notes")
     column_searchable_list = ("short_name", "full_name", "inn")
     column_sortable_list = ("short_name", "inn")
     column_filters = ("kpp",)
@@ -33,8 +31,6 @@ class SupplierView(ImportMixin, SecuredModelView):
 class ContractView(ImportMixin, SecuredModelView):
     column_list = ("number", "signed_on", "supplier", "subject", "kind", "amount", "starts_on", "ends_on",
                    "status", "responsible")
-    column_export_list = ("number", "signed_on", "supplier", "subject", "kind", "procurement_method", "ikz", "amount",
-                          "vat", "starts_on", "ends_on", "status", "responsible")
     column_searchable_list = ("number", "subject", "ikz")
     column_sortable_list = ("number", "signed_on", ("supplier", "supplier.short_name"), "kind", "amount",
                             "starts_on", "ends_on", "status")

@@ -31,10 +31,6 @@ class VehicleView(ImportMixin, SecuredModelView):
 class FuelCardView(ImportMixin, SecuredModelView):
     column_list = ("masked_number", "provider", "vehicle", "holder", "fuel_type", "monthly_limit_l",
                    "valid_until", "status")
-    # The full number: an exported file must import back onto the same cards.
-    column_export_list = ("number", "provider", "contract", "vehicle", "holder", "fuel_type", "monthly_limit_l",
-                          "valid_until", "status")
-    column_labels = {"number": FIELD_LABELS["masked_number"]}
     column_details_list = ("masked_number", "provider", "contract", "vehicle", "holder", "fuel_type",
                            "monthly_limit_l", "valid_until", "status", "created_at", "updated_at")
     column_searchable_list = ("number",)
@@ -44,7 +40,8 @@ class FuelCardView(ImportMixin, SecuredModelView):
                       pickers.by(FuelCard.holder_id, "holder"), "valid_until")
     form_columns = ("number", "provider", "contract", "vehicle", "holder", "fuel_type", "monthly_limit_l",
                     "valid_until", "status")
-    # The full card number: the accountant reconciles by it and an import matches on it.
+    # The full card number (not the masked one the list shows): the accountant reconciles by it and an
+    # exported file must import back onto the same cards.
     column_export_list = form_columns
     column_labels = {"number": FIELD_LABELS["masked_number"]}
     form_ajax_refs = {"provider": pickers.SUPPLIER, "contract": pickers.CONTRACT, "vehicle": pickers.VEHICLE,

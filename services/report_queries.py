@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Iterator
+from collections.abc import Iterator
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased

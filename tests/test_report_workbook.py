@@ -1,7 +1,7 @@
 import enum
 import io
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, UTC
 from decimal import Decimal as D
 from pathlib import Path
 from urllib.parse import unquote
@@ -286,7 +286,6 @@ def test_fast_row_stream_writes_what_write_cell_writes(portable, monkeypatch):
     """constant_memory sheets take the row-stream fast path (reports/xlsx_rows.py); every value must
     read back as the portable cell-by-cell path writes it, in the same mode (inline strings) and in
     the in-memory mode (shared strings)."""
-    from datetime import timezone
 
     from reports import workbook
 
@@ -298,7 +297,7 @@ def test_fast_row_stream_writes_what_write_cell_writes(portable, monkeypatch):
     for k, text in enumerate(odd):
         rows.append((text, D("1234.56") if k % 2 else "12,5", 2020 + k if k % 3 else 10**16,
                      date(1900, 1, 1 + k) if k < 3 else date(2026, 2, k + 1),
-                     datetime(2026, 3, 1, 12, k, tzinfo=timezone.utc) if k % 2 else datetime(2026, 3, 1, 8, 30),
+                     datetime(2026, 3, 1, 12, k, tzinfo=UTC) if k % 2 else datetime(2026, 3, 1, 8, 30),
                      bool(k % 2), Status.ACTIVE if k % 2 else "свободный текст", 1.25 if k % 2 else D("-0.50")))
     rows.append((True, 5, True, None, None, None, None, 7))
     assert workbook._fast_rows() is not None
