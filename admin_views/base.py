@@ -188,7 +188,7 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
         return query
 
     def selected_query(self, ids):
-        pk = getattr(self.model, self._primary_key)
+        pk = getattr(self.model, self.scaffold_pk())
         return self.get_query().filter(pk.in_([int(i) for i in ids]))
 
     def batch_ids_query(self, batch_id):
@@ -201,7 +201,7 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
     def _narrow_to_batch(self, query):
         batch_id = request.args.get("batch") if request else None
         if batch_id:
-            query = query.filter(getattr(self.model, self._primary_key).in_(self.batch_ids_query(batch_id)))
+            query = query.filter(getattr(self.model, self.scaffold_pk()).in_(self.batch_ids_query(batch_id)))
         return query
 
     def get_query(self):
@@ -241,7 +241,7 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
         (column key, filter class, value); used to link to a filtered list."""
         args = {}
         for pos, (key, flt_class, value) in enumerate(conditions):
-            for idx, flt in enumerate(self._filters or ()):
+            for idx, flt in enumerate(self.get_filters() or ()):
                 if type(flt) is flt_class and getattr(getattr(flt, "column", None), "key", None) == key:
                     args[f"flt{pos}_{self.get_filter_arg(idx, flt)}"] = value
                     break

@@ -96,7 +96,7 @@ class BulkEditMixin:
 
     # The form: the view's create-form fields, those named in bulk_edit_fields.
     def _bulk_form(self, formdata):
-        form = self._create_form_class(formdata)
+        form = self.get_create_form()(formdata)
         for name, values in self.bulk_edit_excluded_choices.items():
             field = form[name]
             field.choices = [c for c in field.choices if c[0] not in values]
@@ -130,7 +130,7 @@ class BulkEditMixin:
     def _bulk_ids(self, ids: str):
         if ids:
             return [int(i) for i in ids.split(",") if i.strip().isdigit()]
-        pk = getattr(self.model, self._primary_key)
+        pk = getattr(self.model, self.scaffold_pk())
         return [row[0] for row in self.found_query().order_by(None).with_entities(pk)]
 
     def _bulk_scope_count(self, ids: str) -> int:

@@ -101,7 +101,7 @@ class HistoryMixin:
     def history_entries_query(self, model):
         return (select(ChangeLogEntry)
                 .where(ChangeLogEntry.entity == self.model.__tablename__,
-                       ChangeLogEntry.entity_id == getattr(model, self._primary_key))
+                       ChangeLogEntry.entity_id == self.get_pk_value(model))
                 .order_by(ChangeLogEntry.id.desc()))
 
     def record_history(self, model) -> list[HistoryRow]:
