@@ -133,7 +133,3 @@ def contract_lines(session, *, signed_from: date | None = None, signed_to: date 
         statement = statement.where(Contract.supplier_id == supplier_id)
     return [ContractLine(*row, days_to_end=(row.ends_on - today).days if row.ends_on else None)
             for row in session.execute(statement)]
-
-
-def department_name(session, department_id: int | None) -> str | None:
-    return session.get(Department, department_id).name if department_id else None
