@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
-from models import (Asset, AssetCategory, AssetStatus, Building, Contract, ContractKind, ContractStatus, Department,
+from models import (Asset, AssetCategory, AssetStatus, Building, Contract, ContractKind, ContractStatus,
                     Employee, Room, Supplier)
 
 from .depreciation_rules import accumulated_at
