@@ -15,15 +15,17 @@ from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.model import typefmt
 from flask_admin.model.filters import convert
 from flask_admin.model.form import converts
-from flask_babel import format_date, format_datetime, format_decimal, gettext
+from flask_babel import gettext
 from flask_wtf import FlaskForm
-from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from models import ChangeLogEntry, LabeledEnum, Money, db
+from models import ChangeLogEntry, LabeledEnum, db
+from models.kinds import column_kind
 from models.labels import FIELD_LABELS
 from models.registry import entity_labels
 from models.rules import column_checks
+from services.display import display, display_date, display_datetime, display_money
 from services.references import referrers
 
 from .bulk_edit import BulkEditMixin
@@ -35,19 +37,6 @@ from .locking import OptimisticLockMixin
 from .rulesets import RuleSetMixin
 from .permissions import EDITORS, EVERYONE, PermissionMixin, current_role  # noqa: F401  (re-exported)
 from .tools import ListTool, ListTools  # noqa: F401  (ListTool is imported from here by views)
-
-
-# SQLAlchemy type -> the kind of cell a workbook writes and an import reads.
-def column_kind(column) -> str:
-    if isinstance(column.type, Money):
-        return "money"
-    for sa_type, kind in ((Boolean, "bool"), (DateTime, "datetime"), (Date, "date"), (Integer, "int"),
-                          (Numeric, "number")):
-        if isinstance(column.type, sa_type):
-            return kind
-    if getattr(column.type, "enum_class", None):
-        return "enum"
-    return "text"
 
 
 class RoleAccess:
@@ -72,23 +61,10 @@ def enum_value(value):
     return value.value if isinstance(value, LabeledEnum) else value
 
 
-def _date(view, value, name):
-    return format_date(value, "dd.MM.yyyy")
-
-
-def _datetime(view, value, name):
-    return format_datetime(value, "dd.MM.yyyy HH:mm")
-
-
-def _money(view, value, name):
-    return format_decimal(value, "#,##0.00")
-
-
-def _label(view, value, name):
-    return str(value.label)
-
-
-FORMATTERS = {LabeledEnum: _label, datetime: _datetime, date: _date, Decimal: _money}
+FORMATTERS = {LabeledEnum: lambda view, value, name: display(value),
+              datetime: lambda view, value, name: display_datetime(value),
+              date: lambda view, value, name: display_date(value),
+              Decimal: lambda view, value, name: display_money(value)}
 FORMATTERS.update(typefmt.BASE_FORMATTERS)
 
 
@@ -237,7 +213,7 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
         return query
 
     def selected_query(self, ids):
-        pk = getattr(self.model, self._primary_key)
+        pk = getattr(self.model, self.scaffold_pk())
         return self.get_query().filter(pk.in_([int(i) for i in ids]))
 
     def batch_ids_query(self, batch_id):
@@ -250,7 +226,7 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
     def _narrow_to_batch(self, query):
         batch_id = request.args.get("batch") if request else None
         if batch_id:
-            query = query.filter(getattr(self.model, self._primary_key).in_(self.batch_ids_query(batch_id)))
+            query = query.filter(getattr(self.model, self.scaffold_pk()).in_(self.batch_ids_query(batch_id)))
         return query
 
     def get_query(self):
@@ -290,7 +266,7 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
         (column key, filter class, value); used to link to a filtered list."""
         args = {}
         for pos, (key, flt_class, value) in enumerate(conditions):
-            for idx, flt in enumerate(self._filters or ()):
+            for idx, flt in enumerate(self.get_filters() or ()):
                 if type(flt) is flt_class and getattr(getattr(flt, "column", None), "key", None) == key:
                     args[f"flt{pos}_{self.get_filter_arg(idx, flt)}"] = value
                     break

@@ -15,6 +15,7 @@ from flask_babel import gettext, lazy_gettext as _l, to_user_timezone
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import RelationshipDirection, aliased
 
+from models.kinds import column_kind
 from reports.list_export import Field, fill_table, stream_objects, stream_rows
 from reports.workbook import Column, content_disposition, export_filename, workbook_chunks
 
@@ -97,7 +98,6 @@ class ExportMixin:
                     target = aliased(rel.mapper.class_)
                     expression = getattr(target, column_name)
                     join = (target, getattr(self.model, rel_name).of_type(target))
-                    from .base import column_kind
                     kind = column_kind(rel.mapper.columns[column_name])
             field = Field(Column(attr, header, kind), related=related, convert=convert)
             plan.append((field, expression, join))
