@@ -6,7 +6,7 @@ the rows a batch operation acts on (ticked or found), and refusing deletes that 
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
@@ -35,6 +35,7 @@ from .fields import Checked, MoneyField, RussianDateField
 from .history import HistoryMixin
 from .locking import OptimisticLockMixin
 from .rulesets import RuleSetMixin
+from .selection import Selection
 from .permissions import EDITORS, EVERYONE, PermissionMixin, current_role  # noqa: F401  (re-exported)
 from .tools import ListTool, ListTools  # noqa: F401  (ListTool is imported from here by views)
 
@@ -203,18 +204,23 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
 
     # The rows a batch operation acts on.
     def found_query(self):
-        """Every row the list shows now: its search, filters and sort, without paging."""
+        """Every row the list shows now: its search, filters and sort, without paging (and without the
+        count the list page would run: nobody sees it)."""
         args = self._get_list_extra_args()
         sort = self._get_column_by_idx(args.sort)
-        _count, query = self.get_list(
-            0, sort[0] if sort else None, args.sort_desc, args.search, args.filters,
-            execute=False, page_size=0,
-        )
+        g.list_without_count = True
+        try:
+            _count, query = self.get_list(
+                0, sort[0] if sort else None, args.sort_desc, args.search, args.filters,
+                execute=False, page_size=0,
+            )
+        finally:
+            g.list_without_count = False
         return query
 
-    def selected_query(self, ids):
-        pk = getattr(self.model, self.scaffold_pk())
-        return self.get_query().filter(pk.in_([int(i) for i in ids]))
+    def selection(self, ids=None) -> Selection:
+        """The rows a batch tool acts on: the ticked ones, or everything the list found (``found=1``)."""
+        return Selection.from_request(self, ids)
 
     def batch_ids_query(self, batch_id):
         """Ids of the records of this view's table that one change-log batch touched."""
@@ -233,6 +239,8 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
         return self._narrow_to_batch(super().get_query())
 
     def get_count_query(self):
+        if g.get("list_without_count"):
+            return None
         return self._narrow_to_batch(super().get_count_query())
 
     # Deletes never orphan: say what still refers to the record.
@@ -249,7 +257,7 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
             admin_lazy_gettext("Are you sure you want to delete selected records?"))
     def action_delete(self, ids):
         # Ticked ids arrive as text; PostgreSQL (psycopg 3 binds them as VARCHAR) won't compare them with integers.
-        return super().action_delete(tuple(int(i) for i in ids if str(i).isdigit()))
+        return super().action_delete(tuple(self.selection(ids).ticked))
 
     def handle_view_exception(self, exc):
         if isinstance(exc, IntegrityError):

@@ -20,6 +20,7 @@ from services import bulk_edit
 from services.audit import from_plain
 from services.display import display
 
+from .selection import Selection, parse_ids
 from .tools import ListTool
 
 from .transaction import REFUSED, in_transaction
@@ -94,7 +95,7 @@ class BulkEditMixin:
         if self.bulk_edit_enabled():
             count = g.get("khozchast_list_count")
             if count is None:
-                count = self.found_query().order_by(None).count()
+                count = Selection(self, None).count(db.session)
             tools.append(ListTool("bulk-edit-found", _("Edit all found (%(count)s)", count=count),
                                   url_for(".bulk_edit_view", **request.args), icon="fa-pencil"))
         return tools
@@ -136,14 +137,15 @@ class BulkEditMixin:
                            action_url=url_for(".bulk_edit_view", **request.args),
                            return_url=url_for(".index_view", **request.args))
 
+    def _bulk_selection(self, ids: str) -> Selection:
+        """The form carries the ticked ids; without them, the list's query string means "all found"."""
+        return Selection(self, parse_ids([ids])) if ids else Selection(self, None)
+
     def _bulk_ids(self, ids: str):
-        if ids:
-            return [int(i) for i in ids.split(",") if i.strip().isdigit()]
-        pk = getattr(self.model, self.scaffold_pk())
-        return [row[0] for row in self.found_query().order_by(None).with_entities(pk)]
+        return self._bulk_selection(ids).ids(db.session)
 
     def _bulk_scope_count(self, ids: str) -> int:
-        return len(ids.split(",")) if ids else self.found_query().order_by(None).count()
+        return self._bulk_selection(ids).count(db.session)
 
     def _bulk_changes(self, form):
         """(changes by column key, errors) from the ticked fields."""

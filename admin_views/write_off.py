@@ -21,6 +21,7 @@ from reports.write_off_act import write_act
 from services import write_off as wo
 from models.rules import Refused
 
+from .selection import parse_ids
 from .transaction import REFUSED, in_transaction
 
 from .base import EDITORS, EVERYONE, ListTool, SecuredModelView, current_role
@@ -35,7 +36,7 @@ def _ids_text(ids) -> str:
 
 
 def _parse_ids(text) -> list[int]:
-    return [int(p) for p in (text or "").split(",") if p.strip().isdigit()]
+    return parse_ids([text])
 
 
 def _employees():
@@ -146,9 +147,7 @@ class WriteOffAssetMixin:
     def _write_off_ids(self, form):
         if request.method == "POST":
             return _parse_ids(form.ids.data)
-        if request.args.get("found"):
-            return [i for (i,) in self.found_query().with_entities(Asset.id)]
-        return _parse_ids(request.args.get("ids"))
+        return self.selection().ids(db.session)
 
     @expose("/write-off/", methods=("GET", "POST"))
     def write_off_view(self):
