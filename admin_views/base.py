@@ -87,6 +87,12 @@ class ModelConverter(AdminModelConverter):
     def convert_date(self, field_args, **extra):  # same name: replaces Flask-Admin's ISO date field
         return RussianDateField(**field_args)
 
+    @converts("Numeric")
+    def handle_decimal_types(self, column, field_args, **extra):  # same name: replaces Flask-Admin's
+        # Areas, norms: typed with a decimal comma like money, to the column's scale.
+        field_args.setdefault("places", getattr(column.type, "scale", None) or 2)
+        return MoneyField(**field_args)
+
 
 class FiltersConverter(FilterConverter):
     @convert("money")
