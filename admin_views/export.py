@@ -15,12 +15,14 @@ from flask_babel import gettext, lazy_gettext as _l, to_user_timezone
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import RelationshipDirection, aliased
 
+from models.kinds import column_kind
 from reports.list_export import Field, fill_table, stream_objects, stream_rows
 from reports.workbook import Column, content_disposition, export_filename, workbook_chunks
 
 from services.jobs import handler as jobs_handler
 
 from .fastlist import capped_count
+from .selection import Selection
 from .tools import ListTool
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -62,7 +64,7 @@ class ExportMixin:
         if export_type not in self.export_types:
             flash(gettext("Export type %(type)s is not supported.", type=export_type), "error")
             return redirect(get_redirect_target() or self.get_url(".index_view"))
-        query = self.found_query()
+        query = Selection(self, None).query()  # everything the list found
         # A big list is written by a job (a 1M-row file takes a minute, past any request timeout).
         limit = int(current_app.config.get("EXPORT_JOB_ROWS", EXPORT_JOB_ROWS))
         key = getattr(self.model, self._primary_key)
@@ -87,7 +89,7 @@ class ExportMixin:
 
     @action("export_xlsx", _l("Export selected to Excel"))
     def action_export_xlsx(self, ids):
-        query = self.selected_query(ids)
+        query = self.selection(ids).query()
         query, _joins = self._apply_sorting(query, {}, None, False)  # the list's default order
         return self.xlsx_response(query)
 
@@ -122,7 +124,6 @@ class ExportMixin:
                     target = aliased(rel.mapper.class_)
                     expression = getattr(target, column_name)
                     join = (target, getattr(self.model, rel_name).of_type(target))
-                    from .base import column_kind
                     kind = column_kind(rel.mapper.columns[column_name])
             field = Field(Column(attr, header, kind), related=related, convert=convert)
             plan.append((field, expression, join))

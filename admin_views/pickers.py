@@ -1,4 +1,5 @@
-"""Search-as-you-type pickers and drop-down filters for related records."""
+"""Search-as-you-type pickers and drop-down filters for related records, derived from the target model's
+declared ``search_fields`` and ``display_sql`` (models/registry.py): no per-entity list to forget."""
 from flask import has_request_context
 from flask_admin.contrib.sqla import filters
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
@@ -6,90 +7,88 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import RelationshipDirection, joinedload
 
-from models import AssetCategory, Building, Contract, Department, Employee, Room, Supplier, db
-from models.labels import FIELD_LABELS
+from models import Building, Contract, Employee, Room, Supplier, db
+from models.registry import display_sql, label
 from models.search import contains
 
 # Shown in an empty picker (Flask-Admin would say «выберите модель»).
 SEARCH_HINT = _l("Type to search…")
-
-EMPLOYEE = {"fields": ("full_name", "personnel_number"), "page_size": 20, "placeholder": SEARCH_HINT}
-ASSET = {"fields": ("inventory_number", "name"), "page_size": 20, "placeholder": SEARCH_HINT}
-SUPPLIER = {"fields": ("short_name", "inn"), "page_size": 20, "placeholder": SEARCH_HINT}
-CONTRACT = {"fields": ("number", "subject"), "page_size": 20, "placeholder": SEARCH_HINT}
-ROOM = {"fields": ("number", "purpose"), "page_size": 20, "placeholder": SEARCH_HINT}
-VEHICLE = {"fields": ("plate", "make", "model"), "page_size": 20, "placeholder": SEARCH_HINT}
+PAGE_SIZE = 20
 
 
-def _options(model, label_column):
+def picker(target) -> dict:
+    """Flask-Admin ``form_ajax_refs`` entry for a relationship to ``target``."""
+    return {"fields": tuple(target.search_fields), "page_size": PAGE_SIZE, "placeholder": SEARCH_HINT}
+
+
+def options(target):
+    """(id, shown name) of every ``target`` record, read per request (Flask-Admin asks once at start-up too)."""
     def load():
         if not has_request_context():
-            return []  # Flask-Admin asks once at start-up; the real list is read per request
-        rows = db.session.execute(select(model.id, label_column).order_by(label_column)).all()
-        return [(str(i), label) for i, label in rows]
+            return []
+        shown = display_sql(target)
+        rows = db.session.execute(select(target.id, shown).order_by(shown)).all()
+        return [(str(i), name) for i, name in rows]
     return load
+
+
+def _target(column):
+    (fk,) = column.foreign_keys
+    table = fk.column.table
+    for mapper in db.Model.registry.mappers:
+        if mapper.local_table is table:
+            return mapper.class_
+    raise LookupError(f"no model maps {table.name}")
+
+
+# Tables that grow large: a filter over them is searched as you type, not shipped with every list page.
+LOOKUP_TARGETS = (Employee, Room, Supplier, Contract)
 
 
 class LookupFilter(filters.IntEqualFilter):
     """Equal to one record of a big table, picked by typing part of its name: the list page ships no options,
     the filter box asks the view's ``filter-lookup`` (admin_views/fastlist.py) as the user types."""
 
-    def __init__(self, column, label, model, fields, order_by):
-        super().__init__(column, label)
-        self.lookup_model, self.lookup_fields, self.lookup_order = model, fields, order_by
+    def __init__(self, column, name, target):
+        super().__init__(column, name)
+        self.lookup_model = target
 
-    def _select(self):
-        parents = [joinedload(rel.class_attribute) for rel in self.lookup_model.__mapper__.relationships
-                   if rel.direction is RelationshipDirection.MANYTOONE and rel.key in LABEL_PARENTS]
-        return select(self.lookup_model).options(*parents)
+    def _records(self):
+        # Shown as the record's str(), as its form picker shows it (a room names its building: loaded with it).
+        target = self.lookup_model
+        parents = [joinedload(rel.class_attribute) for rel in target.__mapper__.relationships
+                   if rel.direction is RelationshipDirection.MANYTOONE and rel.key == "building"]
+        return select(target).options(*parents)
 
     def lookup(self, query: str, offset: int, limit: int) -> list[list[str]]:
-        statement = self._select().order_by(self.lookup_order, self.lookup_model.id)
+        target = self.lookup_model
+        statement = self._records().order_by(getattr(target, target.search_fields[0]), target.id)
         for word in query.split():
-            statement = statement.where(or_(*[contains(getattr(self.lookup_model, f), word)
-                                              for f in self.lookup_fields]))
-        records = db.session.scalars(statement.offset(offset).limit(limit)).all()
-        return [[str(r.id), str(r)] for r in records]
+            statement = statement.where(or_(*[contains(getattr(target, f), word) for f in target.search_fields]))
+        return [[str(r.id), str(r)] for r in db.session.scalars(statement.offset(offset).limit(limit))]
 
     def label_of(self, value) -> str:
-        record = db.session.scalars(self._select().where(self.lookup_model.id == int(value))).first() \
-            if str(value).isdigit() else None
+        record = (db.session.scalars(self._records().where(self.lookup_model.id == int(value))).first()
+                  if str(value).isdigit() else None)
         return str(record) if record is not None else str(value)
 
 
-# A record's str() names these parents (a room shows its building): load them with it.
-LABEL_PARENTS = {"building"}
-
-# Filters over tables that grow large: searched as you type. (Model, searched fields, order.)
-LOOKUPS = {
-    "employee": (Employee, ("full_name", "personnel_number"), Employee.full_name),
-    "room": (Room, ("number", "purpose"), Room.number),
-    "supplier": (Supplier, ("short_name", "inn"), Supplier.short_name),
-    "contract": (Contract, ("number", "subject"), Contract.number),
-}
-LOOKUP_OF_FIELD = {"room": "room", "to_room": "room", "supplier": "supplier", "provider": "supplier",
-                   "contract": "contract", "category": None, "department": None, "to_department": None,
-                   "building": None}
-
-
-def by(column, field: str):
-    """A filter on a foreign key: searched as you type over big tables, a drop-down over small ones."""
-    lookup = LOOKUP_OF_FIELD.get(field, "employee")
-    if lookup is not None:
-        model, fields, order = LOOKUPS[lookup]
-        return LookupFilter(column, FIELD_LABELS[field], model, fields, order)
-    options = {
-        "category": _options(AssetCategory, AssetCategory.name),
-        "building": _options(Building, Building.name),
-    }.get(field, _options(Department, Department.name))
-    return filters.IntEqualFilter(column, FIELD_LABELS[field], options=options)
+def by(column, field: str | None = None):
+    """A filter on a foreign key: searched as you type over big tables, a drop-down over small ones; the target
+    model and the label follow from the column."""
+    owner = column.class_
+    name = field or column.key
+    target = _target(column)
+    if target in LOOKUP_TARGETS:
+        return LookupFilter(column, label(owner, name), target)
+    return filters.IntEqualFilter(column, label(owner, name), options=options(target))
 
 
 class InBuilding(filters.IntEqualFilter):
     """Records whose room is in the chosen building (the list shows rooms, clerks think in buildings)."""
 
     def __init__(self, room_column):
-        super().__init__(room_column, FIELD_LABELS["building"], options=_options(Building, Building.name))
+        super().__init__(room_column, label(Room, "building"), options=options(Building))
 
     def apply(self, query, value, alias=None):
         return query.filter(self.column.in_(select(Room.id).where(Room.building_id == value)))
@@ -98,7 +97,7 @@ class InBuilding(filters.IntEqualFilter):
 class FoldingAjaxLoader(QueryAjaxModelLoader):
     """Flask-Admin's picker search, case- and ё/е-insensitive by the same function as list search."""
 
-    def get_list(self, term, offset=0, limit=20):
+    def get_list(self, term, offset=0, limit=PAGE_SIZE):
         query = self.get_query()
         for word in term.split():
             query = query.filter(or_(*[contains(field, word) for field in self._cached_fields]))
