@@ -21,6 +21,8 @@ ENTITY_LABELS = {
     "write_off_line": (_l("Write-off line"), _l("Write-off lines")),
     "write_off_commission": (_l("Commission member"), _l("Commission members")),
     "failed_login": (_l("Failed login"), _l("Failed logins")),
+    "import_job": (_l("Import job"), _l("Import jobs")),
+    "saved_mapping": (_l("Saved column mapping"), _l("Saved column mappings")),
 }
 
 FIELD_LABELS = {
