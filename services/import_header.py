@@ -7,7 +7,7 @@ with their group — where most columns are recognised.
 """
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .import_values import normalise
 
@@ -39,6 +39,7 @@ class Header:
     rows: list[int]  # the sheet's row numbers the header occupies (one or two)
     texts: list[str]  # per column: the header as shown to the clerk («Стоимость балансовая»)
     score: int  # distinct fields recognised
+    samples: list = field(default_factory=list)  # the first rows under it, to show what a column holds
 
 
 def _texts(cells) -> list[str]:

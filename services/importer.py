@@ -526,9 +526,10 @@ def _choose_sheet(book, aliases, wanted, preview: Preview):
     preview.suggested_sheet = suggested if len(names) > 1 else None
     chosen = wanted if wanted in scored else suggested
     preview.sheet = chosen if len(names) > 1 else None
-    header, _head = found[chosen]
+    header, head = found[chosen]
     preview.header_rows = header.rows
     last = header.rows[-1]
+    header.samples = [cells for number, cells in head if number > last]
     rows = ((number, cells) for number, cells in book.rows(chosen) if number > last)
     return header, rows
 
@@ -557,7 +558,10 @@ def _map_columns(session, spec: Spec, header, rows, aliases, choices, preview: P
             name, status = None, "calculated"
         else:
             name, status = auto, "mapped"
-        preview.columns.append(ColumnMap(position, text, form, name, auto if isinstance(auto, str) else None, status))
+        sample = next((values.text(cells[position])[:60] for cells in header.samples if position < len(cells)
+                       and not values.is_empty(cells[position]) and cells[position] is not UNCALCULATED), "")
+        preview.columns.append(ColumnMap(position, text, form, name, auto if isinstance(auto, str) else None,
+                                         status, sample))
         if status == "unknown":
             preview.unknown_columns.append(text)
         elif status in ("calculated", "skipped"):
@@ -590,19 +594,11 @@ def _dry_run(session, spec: Spec, header, rows, preview: Preview) -> Preview:
     codes = {f.attr for _, f, _ in mapping if f.attr in CODE_ATTRS} | {f.attr for f in zero_keys}
     numeric = [(position, f) for position, f, _ in mapping if f.kind in ("money", "number", "int")]
     sums = {f.attr: Decimal(0) for _, f in numeric}
-    samples_missing = {c.position for c in preview.columns}
 
     # Pass 1: parse every cell; skip totals lines; collect the natural keys.
     parsed = []  # (row number, {attr: value}, [errors], [warnings], numeric key cell)
     unique_seen: dict[str, dict] = {attr: {} for attr in spec.unique if attr in header_of}
     for number, cells in rows:
-        if samples_missing:
-            for column in preview.columns:
-                if column.position in samples_missing and column.position < len(cells) \
-                        and not values.is_empty(cells[column.position]):
-                    raw = cells[column.position]
-                    column.sample = "" if raw is UNCALCULATED else values.text(raw)[:60]
-                    samples_missing.discard(column.position)
         word = _totals_word(cells)
         key_cells = [cells[p] if p < len(cells) else None for p, f, _ in mapping if f in key_fields]
         if word is not None and all(values.is_empty(c) or (isinstance(c, str) and c.strip() == word)
