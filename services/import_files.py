@@ -221,9 +221,9 @@ def _decode(data: bytes) -> str:
         encodings = ("utf-8-sig",)
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encodings = ("utf-16",)
-    elif len(data) > 3 and data[1:200:2].count(0) > len(data[1:200:2]) * 0.3 and data[:200:2].count(0) == 0:
-        encodings = ("utf-16-le",)  # no BOM, but every other byte is zero: ASCII and Cyrillic in UTF-16LE
-    elif len(data) > 3 and data[:200:2].count(0) > len(data[:200:2]) * 0.3 and data[1:200:2].count(0) == 0:
+    elif _utf16_without_bom(data[:400], 1):
+        encodings = ("utf-16-le",)  # no BOM: every other byte is 0x00 (Latin) or 0x04 (Cyrillic)
+    elif _utf16_without_bom(data[:400], 0):
         encodings = ("utf-16-be",)
     else:
         encodings = ("utf-8", "cp1251")
@@ -233,6 +233,13 @@ def _decode(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     raise ImportFileError(NOT_A_SPREADSHEET)
+
+
+def _utf16_without_bom(sample: bytes, high: int) -> bool:
+    highs, lows = sample[high::2], sample[1 - high::2]
+    if len(highs) < 2:
+        return False
+    return sum(b in (0, 4) for b in highs) > 0.7 * len(highs) and sum(b in (0, 4) for b in lows) < 0.3 * len(lows)
 
 
 def _looks_binary(text: str) -> bool:

@@ -98,7 +98,9 @@ def find_header(head: list[tuple[int, list]], match: Callable) -> Header | None:
             following, lower_cells = head[i + 1]
             joined = _join(texts, _texts(lower_cells), match)
             score = _score(joined, match)
-            if score > candidate.score and following == number + 1:
+            # Two rows only when together they say more than either alone (not a title over the header,
+            # not the header over the first data row).
+            if following == number + 1 and score > max(candidate.score, _score(_texts(lower_cells), match)):
                 candidate = Header([number, following], joined, score)
         if best is None or candidate.score > best.score:
             best = candidate

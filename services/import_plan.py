@@ -1,4 +1,4 @@
-"""The dry run's plan as JSON and back: what the clerk saw is what any worker applies, with no pickle.
+"""The dry run's plan as JSON and back: what the clerk saw is what any worker applies.
 
 Every value that is not plain JSON is written as a tagged object ``{"$t": tag, "v": …}`` — Decimal as
 its exact text, dates in ISO form, enum members by class and value, lazy messages by message id and
