@@ -691,8 +691,7 @@ def _dry_run(session, spec: Spec, header, rows, preview: Preview) -> Preview:
             elif len(same) > 1:
                 errors.append(RowError(number, header_of[key_fields[0].attr], _l(
                     "%(n)s records have this %(field)s; add the column «%(other)s» to tell them apart",
-                    n=len(same), field=key_fields[0].label,
-                    other=", ".join(str(f.label) for f in key_fields[1:]))))
+                    n=len(same), field=key_fields[0].label, other=key_fields[1].label)))
         failed = {e.column for e in errors}  # a cell that failed to parse is reported once
         if old is not None:
             for attr, value in row.items():
@@ -831,6 +830,7 @@ def apply(session, preview: Preview, filename: str = "", accept_warnings: bool =
     record_changes(session, "import", spec.entity, {record_id: changes for record_id, _, _, changes in preview.updates})
     if preview.mapping_id is not None:
         import_mappings.used(session, preview.mapping_id)
+        session.flush()
     session.expire_all()
     return ImportResult(batch_id=audit.batch_id, created=len(created), updated=len(preview.updates),
                         unchanged=preview.unchanged)
