@@ -35,7 +35,7 @@ class ImportJob(Base):
     owner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     entity: Mapped[str] = mapped_column(String(40))  # the table imported into
     filename: Mapped[str] = mapped_column(String(255), default="")
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # read only by the dry run
     choices: Mapped[dict] = mapped_column(JSON, default=dict)  # sheet, mapping, accepted warnings
     plan: Mapped[dict | None] = mapped_column(JSON)  # services.import_plan.dump(preview)
     status: Mapped[ImportJobStatus] = mapped_column(enum_column(ImportJobStatus, 16), default=ImportJobStatus.uploaded)

@@ -82,10 +82,10 @@ def save_mapping(session, job: ImportJob, name: str, owner_id: int):
 
 def apply(session, job: ImportJob, accept_warnings: bool = False) -> importer.ImportResult:
     """Write the plan the clerk confirmed (on whichever worker) and forget the job."""
-    preview = preview_of(job)
+    preview, job_id = preview_of(job), job.id
     if preview is None:
-        raise JobGone(job.id)
+        raise JobGone(job_id)
     result = importer.apply(session, preview, job.filename, accept_warnings=accept_warnings)
-    session.delete(job)
+    session.execute(delete(ImportJob).where(ImportJob.id == job_id))
     return result
 

@@ -199,6 +199,7 @@ HEADER_SYNONYMS = {
                  "short_name": ("Краткое наименование",), "settlement_account": ("Р/с", "Расчетный счет")},
 }
 TOTALS = re.compile(r"^(итого|всего|total|totals|grand total)\b")  # «Итого», «ИТОГО:», «Итого по ведомости»
+TOTALS_INITIALS = set("ИиВвTtGg")  # a cheap first look before the pattern, on every cell of every row
 
 
 # Results -------------------------------------------------------------------------------------------
@@ -333,10 +334,6 @@ def header_aliases(spec: Spec, columns: Iterable[tuple[str, Iterable[str]]] = ()
 
 
 # Parsing -------------------------------------------------------------------------------------------
-
-# Identifiers whose leading (or trailing) zeros a number cell loses; keys are added to these by the spec.
-CODE_ATTRS = {"inventory_number", "personnel_number", "okof_code", "balance_account"}
-
 
 def _is_number_cell(raw) -> bool:
     return isinstance(raw, (int, float)) and not isinstance(raw, bool)
@@ -473,7 +470,7 @@ def _unique_owners(session, spec: Spec, attr: str, wanted: set) -> dict:
 def _totals_word(cells: list) -> str | None:
     """The «Итого…» / «Всего…» a totals line starts with, if the row has one."""
     for c in cells:
-        if isinstance(c, str) and c.strip() and len(c) < 80 and TOTALS.match(normalise(c)):
+        if isinstance(c, str) and len(c) < 80 and c.lstrip()[:1] in TOTALS_INITIALS and TOTALS.match(normalise(c)):
             return c.strip()
     return None
 
@@ -591,8 +588,9 @@ def _dry_run(session, spec: Spec, header, rows, preview: Preview) -> Preview:
     header_of = {f.attr: h for _, f, h in mapping}
     key_fields = [spec.by_name[n] for n in spec.key]
     zero_keys = [f for f in key_fields if f.kind == "text"] if len(spec.key) == 1 else []
-    codes = {f.attr for _, f, _ in mapping if f.attr in CODE_ATTRS} | {f.attr for f in zero_keys}
     numeric = [(position, f) for position, f, _ in mapping if f.kind in ("money", "number", "int")]
+    key_positions = [p for p, f, _ in mapping if f.name in spec.key]
+    zero_positions = [p for p, f, _ in mapping if any(f is z for z in zero_keys)]
     sums = {f.attr: Decimal(0) for _, f in numeric}
 
     # Pass 1: parse every cell; skip totals lines; collect the natural keys.
@@ -600,7 +598,7 @@ def _dry_run(session, spec: Spec, header, rows, preview: Preview) -> Preview:
     unique_seen: dict[str, dict] = {attr: {} for attr in spec.unique if attr in header_of}
     for number, cells in rows:
         word = _totals_word(cells)
-        key_cells = [cells[p] if p < len(cells) else None for p, f, _ in mapping if f in key_fields]
+        key_cells = [cells[p] if p < len(cells) else None for p in key_positions]
         if word is not None and all(values.is_empty(c) or (isinstance(c, str) and c.strip() == word)
                                     for c in key_cells):
             preview.skipped.append(RowError(number, None, _l("a totals line («%(text)s») is skipped", text=word)))
@@ -618,16 +616,11 @@ def _dry_run(session, spec: Spec, header, rows, preview: Preview) -> Preview:
         for _, f in numeric:
             if row.get(f.attr) is not None:
                 sums[f.attr] += row[f.attr]
-        number_key = any(_is_number_cell(cells[p]) for p, f, _ in mapping if f in zero_keys and p < len(cells))
+        number_key = any(_is_number_cell(cells[p]) for p in zero_positions if p < len(cells))
         for f in key_fields:
             if f.name in mapped and row.get(f.attr) is None and not f.nullable and \
                     not any(e.column == header_of[f.attr] for e in errors):
                 errors.append(RowError(number, header_of[f.attr], _l("required: it identifies the record")))
-        for attr in codes:
-            raw = cells[_position(mapping, attr)] if _position(mapping, attr) < len(cells) else None
-            if attr not in {f.attr for f in zero_keys} and _is_number_cell(raw) and attr != "balance_account" \
-                    and not any(e.column == header_of[attr] for e in errors):
-                errors.append(RowError(number, header_of[attr], _zeros_lost(raw)))
         for attr, taken in unique_seen.items():
             value = row.get(attr)
             if value is not None:
@@ -751,10 +744,6 @@ def describe_creates(session, spec: Spec, rows: list[tuple[int, dict]], names: l
             shown[f.attr] = {r.id: str(r) for r in session.scalars(select(f.target).where(f.target.id.in_(ids)))}
     return [(number, [shown[a].get(create.get(a)) if a in shown else create.get(a)
                       for a in (spec.by_name[n].attr for n in names)]) for number, create in rows]
-
-
-def _position(mapping, attr) -> int:
-    return next(p for p, f, _ in mapping if f.attr == attr)
 
 
 def _zeros_lost(value):
