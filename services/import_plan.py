@@ -49,6 +49,14 @@ def encode(value, classes=None):
             return {"$t": "msg", "id": value._args[0], "kw": {k: encode(v) for k, v in value._kwargs.items()}}
         return str(value)
     if isinstance(value, (list, tuple)):
+        if len(value) > 1 and isinstance(value[0], dict) and all(isinstance(k, str) for k in value[0]):
+            keys = tuple(value[0])
+            if all(isinstance(v, dict) and tuple(v) == keys for v in value):
+                # The planned records share their keys: a table, the keys written once.
+                plain = (int, float, bool, type(None))  # str is not: an enum member is a str
+                return {"$t": "rows", "k": list(keys),
+                        "v": [[x if type(x) in plain or type(x) is str else encode(x) for x in v.values()]
+                              for v in value]}
         return [encode(v) for v in value]
     if isinstance(value, dict):
         if all(isinstance(k, str) and not k.startswith("$") for k in value):
@@ -79,6 +87,11 @@ def decode(value, enums=None, classes=None):
         return enums[value["c"]](value["v"])
     if tag == "msg":
         return lazy_gettext(value["id"], **{k: decode(v, enums, classes) for k, v in value["kw"].items()})
+    if tag == "rows":
+        keys = value["k"]
+        plain = (str, int, float, bool, type(None))
+        return [dict(zip(keys, [x if isinstance(x, plain) else decode(x, enums, classes) for x in row]))
+                for row in value["v"]]
     if tag == "map":
         return {decode(k, enums, classes): decode(v, enums, classes) for k, v in value["v"]}
     if tag == "obj":
