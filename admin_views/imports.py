@@ -9,7 +9,7 @@ from datetime import date
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
-from flask_babel import force_locale, format_decimal, gettext, lazy_gettext as _l
+from flask_babel import force_locale, gettext, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -17,14 +17,15 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
-from models import LabeledEnum, db
-from models.labels import ENTITY_LABELS
+from models import db
+from models.registry import entity_labels
 from reports.workbook import Column, Formats, content_disposition, export_filename, workbook_chunks, write_table
 from services import import_jobs, importer
+from services.display import display
 from services.import_files import ACCEPTED, MAX_BYTES
 from services.import_mappings import MappingError
 
-from .base import ListTool
+from .tools import ListTool
 
 PAGE_SIZE = 100  # new and changed records listed per page of the preview; the counts cover all
 
@@ -35,21 +36,6 @@ class UploadForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """Only the CSRF token (and the accepted warnings): the plan is the one previewed."""
-
-
-def show(value):
-    """A value as the preview shows it: dates dd.mm.yyyy, amounts 1 234,56, enums by label, yes/no."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return gettext("Yes") if value else gettext("No")
-    if isinstance(value, LabeledEnum):
-        return str(value.label)
-    if isinstance(value, date):
-        return value.strftime("%d.%m.%Y")
-    if hasattr(value, "quantize"):
-        return format_decimal(value, "#,##0.00")
-    return str(value)
 
 
 def _page(items, name):
@@ -112,7 +98,7 @@ class ImportMixin:
                                     upload.read(MAX_BYTES + 1))
             db.session.commit()
             return redirect(url_for(".import_preview", job_id=job.id))
-        return self.render("admin/import/upload.html", form=form, entity=ENTITY_LABELS[self.import_entity][1],
+        return self.render("admin/import/upload.html", form=form, entity=entity_labels(self.import_entity)[1],
                            required=self._required_headers(), accepted=ACCEPTED, return_url=url_for(".index_view"))
 
     def _required_headers(self):
@@ -138,7 +124,7 @@ class ImportMixin:
         db.session.rollback()
         fields = [(f.name, str(f.label)) for f in spec.fields]
         return self.render("admin/import/preview.html", preview=preview, job_id=job_id, filename=filename,
-                           form=ConfirmForm(), show=show, entity=ENTITY_LABELS[self.import_entity][1],
+                           form=ConfirmForm(), show=display, entity=entity_labels(self.import_entity)[1],
                            fields=fields, shown=shown, new_records=new_records, new_page=new_page,
                            new_pages=new_pages, changes=changes, changed_page=changed_page,
                            changed_pages=changed_pages, return_url=url_for(".index_view"))
@@ -208,7 +194,7 @@ class ImportMixin:
             flash(str(message), "error")
             return redirect(url_for(".import_preview", job_id=job_id))
         return self.render("admin/import/result.html", result=result, filename=filename,
-                           entity=ENTITY_LABELS[self.import_entity][1],
+                           entity=entity_labels(self.import_entity)[1],
                            list_url=url_for(".index_view", batch=result.batch_id), return_url=url_for(".index_view"))
 
     @expose("/import/template/")
@@ -216,7 +202,7 @@ class ImportMixin:
         self._require_writer()
         columns = [Column(name, header, kind) for name, header, kind in self.table_columns()]
         example = importer.example_row(db.session, self.import_entity)
-        title = str(ENTITY_LABELS[self.import_entity][1])
+        title = str(entity_labels(self.import_entity)[1])
 
         def fill(workbook, formats: Formats):
             write_table(workbook, title, columns, [[example.get(c.key) for c in columns]], formats,

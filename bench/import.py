@@ -33,7 +33,7 @@ from models import (Asset, AssetCategory, AssetStatus, Base, Building, ChangeLog
                     Employee, ImportJob, PropertyKind, Role, Room, User, db)
 from models.changelog import begin_batch  # noqa: E402
 from reports.workbook import Column, Formats, open_workbook, write_table  # noqa: E402
-from services import import_jobs, importer  # noqa: E402
+from services import import_jobs  # noqa: E402
 from tests.scratch import scratch_database  # noqa: E402
 
 

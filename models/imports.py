@@ -30,6 +30,7 @@ class ImportJob(Base):
     """Not a domain record (not ``Tracked``): what it leads to is logged by the import itself."""
 
     __tablename__ = "import_job"
+    verbose_name, verbose_name_plural = _l("Import job"), _l("Import jobs")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
@@ -46,7 +47,9 @@ class ImportJob(Base):
 class SavedMapping(Tracked, Base):
     __tablename__ = "saved_mapping"
     __table_args__ = (UniqueConstraint("entity", "name"),)
-    natural_key = ("entity", "name")
+    verbose_name, verbose_name_plural = _l("Saved column mapping"), _l("Saved column mappings")
+    # No natural_key: not reference data with a list of its own (models.registry.entities); the import
+    # page saves and finds mappings by (entity, name) and by the headers' signature.
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entity: Mapped[str] = mapped_column(String(40), info={"label": _l("Imported into")})

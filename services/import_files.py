@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from models.rules import Refused
+
 MAX_BYTES = 20 * 1024 * 1024
 ACCEPTED = ".xlsx,.xlsm,.xls,.ods,.csv,.txt"  # what the file picker offers
 
@@ -29,7 +31,7 @@ NOT_A_SPREADSHEET = _l("The file is not a spreadsheet (.xlsx, .xls, .ods) or a t
 PASSWORD = _l("The file is password-protected. Remove the password and upload it again.")
 
 
-class ImportFileError(ValueError):
+class ImportFileError(Refused):
     """The file cannot be read at all; ``message`` is a lazy string for the user."""
 
     def __init__(self, message):

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from models.rules import Refused
 from models import (LOCKED_STATUSES, Asset, AssetStatus, Employee, FuelCard, FuelCardStatus, Role, Vehicle,
                     WriteOffAct, WriteOffForm, WriteOffLine, WriteOffReason, WriteOffStatus, utcnow)
 from models.changelog import plain, record_changes
@@ -25,13 +26,16 @@ APPROVERS = frozenset({Role.head, Role.admin})
 MIN_MEMBERS = 2
 
 
-class WriteOffError(ValueError):
-    """A refusal a user can understand; ``message`` is translated lazily."""
+class WriteOffError(Refused):
+    """The one refusal type (models.rules.Refused), with the records it concerns as ``details``."""
 
     def __init__(self, message, details=()):
-        super().__init__(str(message))
+        super().__init__(message)
         self.message = message
         self.details = list(details)
+
+    def messages(self, label=None):
+        return [" ".join([str(self.message), "; ".join(self.details[:20])]).strip()]
 
 
 @dataclass

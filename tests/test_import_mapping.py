@@ -1,12 +1,11 @@
 """The clerk controls the mapping (and saves it for the next file), keys never lose their zeros, suppliers
 match by ИНН alone when the file has no КПП, and the preview lists the new records."""
 import io
-from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
-from models import Asset, Employee, ImportJob, Role, SavedMapping, Supplier, db
+from models import Asset, ImportJob, Role, SavedMapping, Supplier, db
 from services import importer
 from tests import factories as f
 from tests.import_support import csv_bytes, errors_en, xlsx

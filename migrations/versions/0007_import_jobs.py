@@ -8,7 +8,6 @@ Create Date: 2026-12-02 00:10:08.336007
 from alembic import op
 import sqlalchemy as sa
 
-import models.types
 
 
 # revision identifiers, used by Alembic.
