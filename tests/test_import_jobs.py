@@ -117,3 +117,16 @@ def test_sweep_removes_only_expired_jobs(app, users):
             import_jobs.get(db.session, fresh.id, owner + 1000, "asset")
         db.session.rollback()
         db.session.remove()
+
+
+def test_the_cli_sweeps_expired_jobs(app, users):
+    with app.app_context():
+        job = import_jobs.start(db.session, users[Role.clerk], "asset", "old.csv", b"x")
+        job.expires_at = utcnow() - timedelta(hours=1)
+        db.session.commit()
+        db.session.remove()
+    result = app.test_cli_runner().invoke(args=["sweep-imports"])
+    assert result.exit_code == 0 and "Expired import jobs deleted: 1." in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ImportJob)) == 0
+        db.session.remove()
