@@ -22,8 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_the_plan_survives_json_with_exact_values(app):
     preview = importer.Preview(entity="asset", new=1, changed=1)
     preview.creates = [{"inventory_number": "000123", "book_value": Decimal("1234.50"), "accepted_on": date(2024, 2, 1),
-                        "status": AssetStatus.in_storage, "category_id": 7, "notes": None, "is_x": True}]
-    preview.created_rows = [5]
+                        "status": AssetStatus.in_storage, "category_id": 7, "notes": None, "is_x": True},
+                       {"inventory_number": "$1", "book_value": None, "accepted_on": None, "status": AssetStatus.in_use,
+                        "category_id": None, "notes": Decimal("1"), "is_x": False}]  # a column of mixed types
+    preview.created_rows = [5, 6]
     preview.updates = [(3, 2, {"book_value": Decimal("0.10")}, {"book_value": ["0.20", "0.10"]})]
     preview.errors = [importer.RowError(4, "Дата", lazy_gettext("not a date (expected dd.mm.yyyy): %(value)s",
                                                                 value="31.02.2024"))]
@@ -32,8 +34,8 @@ def test_the_plan_survives_json_with_exact_values(app):
     preview.columns = [importer.ColumnMap(0, "$Инв. №", "инвентарный номер", "inventory_number", None, "mapped")]
     with app.test_request_context():
         back = import_plan.load(_json_round_trip(import_plan.dump(preview)))
-        assert back.creates == preview.creates and back.created_rows == [5]
-        assert back.creates[0]["status"] is AssetStatus.in_storage
+        assert back.creates == preview.creates and back.created_rows == [5, 6]
+        assert back.creates[0]["status"] is AssetStatus.in_storage and back.creates[1]["notes"] == Decimal("1")
         assert str(back.creates[0]["book_value"]) == "1234.50"
         assert [tuple(u) for u in back.updates] == [(3, 2, {"book_value": Decimal("0.10")},
                                                      {"book_value": ["0.20", "0.10"]})]
