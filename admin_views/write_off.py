@@ -13,7 +13,7 @@ from sqlalchemy import select
 from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from models import (LOCKED_STATUSES, Asset, Employee, WriteOffAct, WriteOffForm, WriteOffReason,
+from models import (Asset, Employee, WriteOffAct, WriteOffForm, WriteOffReason,
                     WriteOffStatus, db)
 from models.labels import FIELD_LABELS
 from reports.workbook import content_disposition, export_filename, workbook_chunks
@@ -86,7 +86,7 @@ class LockAwareEditRowAction(EditRowAction):
     """The pencil is not offered on rows that belong to a write-off act."""
 
     def render(self, context, row_id, row):
-        if getattr(row, "status", None) in LOCKED_STATUSES:
+        if getattr(row, "locked", False):
             return ""
         return super().render(context, row_id, row)
 
@@ -101,7 +101,7 @@ class WriteOffAssetMixin:
     details_template = "admin/asset_details.html"
 
     def is_locked(self, asset) -> bool:
-        return asset is not None and asset.status in LOCKED_STATUSES
+        return asset is not None and asset.locked
 
     def list_tools(self):
         tools = super().list_tools()
