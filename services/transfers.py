@@ -149,16 +149,23 @@ def _person(employee):
     return (employee.full_name if employee else "", (employee.position or "") if employee else "")
 
 
-def form_data(transfer: Transfer, institution: str) -> dict:
-    """Plain values the 0504102 workbook needs (reports know nothing of the ORM)."""
+def form_data(transfer: Transfer, institution) -> dict:
+    """Plain values the 0504102 workbook needs (reports know nothing of the ORM); ``institution`` is
+    the settings record (a plain name is accepted too)."""
     lines = transfer.lines
     first = lines[0] if lines else None
     from_department = _from_department(transfer, first)
     giver_name, giver_position = _person(transfer.from_responsible)
     receiver = transfer.to_responsible or transfer.from_responsible
     receiver_name, receiver_position = _person(receiver)
+    inst = institution if not isinstance(institution, str) else None
+    chief = getattr(inst, "chief_accountant", None)
     return {
-        "institution": institution,
+        "institution": getattr(inst, "full_name", None) or (institution if isinstance(institution, str) else ""),
+        "okpo": getattr(inst, "okpo", None) or "", "inn": getattr(inst, "inn", None) or "",
+        "kpp": getattr(inst, "kpp", None) or "",
+        "chief_accountant": chief.full_name if chief else "",
+        "chief_position": (chief.position if chief and chief.position else ""),
         "number": f"{transfer.number}",
         "year": transfer.year,
         "doc_date": transfer.doc_date,

@@ -275,7 +275,12 @@ def _line_assets(act):
 
 def approve(session: Session, act: WriteOffAct, user) -> int:
     """Approve through the engine (role, state, who and when); returns the assets written off."""
-    documents.approve(session, act, user)
+    try:
+        documents.approve(session, act, user)
+    except WriteOffError:
+        raise
+    except documents.DocumentRefused as exc:
+        raise WriteOffError(exc.message, exc.details) from None
     return len(act.lines)
 
 
@@ -328,9 +333,14 @@ def _approval_changes(row, act):
 
 def cancel(session: Session, act: WriteOffAct, user=None) -> int:
     """Cancel a draft through the engine; returns the assets put back."""
-    documents.require_draft(act)
-    count = len(act.lines)
-    documents.cancel(session, act, user)
+    try:
+        documents.require_draft(act)
+        count = len(act.lines)
+        documents.cancel(session, act, user)
+    except WriteOffError:
+        raise
+    except documents.DocumentRefused as exc:
+        raise WriteOffError(exc.message, exc.details) from None
     return count
 
 
