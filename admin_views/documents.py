@@ -2,7 +2,7 @@
 appointing order, reversing documents, and the «reverse» button every approved document offers."""
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select

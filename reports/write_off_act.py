@@ -92,7 +92,7 @@ def write_act(workbook, formats: Formats, act, lines: Iterable, *, institution) 
     okud = act.form_code
     cols = _columns(form)
     sheet = FormSheet(workbook, formats, _("Act"), [c.width for c in cols])
-    ws, s, last = sheet.ws, sheet.s, sheet.last
+    ws, s = sheet.ws, sheet.s
     add = workbook.add_format
     header = add({"bold": True, "border": 1, "text_wrap": True, "align": "center", "valign": "vcenter",
                   "font_size": 8, "bg_color": "#F2F2F2"})

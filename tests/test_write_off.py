@@ -38,7 +38,6 @@ def _commission(session):
 
 
 def _request(chair, members, form=WriteOffForm.f0504104, **kw):
-    from models import Commission
     from sqlalchemy.orm import object_session
     session = object_session(chair)
     commission = f.commission(session, chair=chair, members=members)
