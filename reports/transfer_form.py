@@ -69,11 +69,6 @@ def write_transfer_form(workbook, data: dict, sheet: str = "0504102") -> None:
     r += 1
     codes = (("по ОКПО", data.get("okpo", "")), ("ИНН", data.get("inn", "")), ("КПП", data.get("kpp", "")),
              ("по ОКЕИ", "383"))
-    code_row = r
-    for label, value in codes:
-        ws.write_string(code_row, 6, label, f["code_label"])
-        ws.write_string(code_row, 7, value or "", f["code"])
-        code_row += 1
     header = (
         ("Учреждение", data["institution"]),
         ("Структурное подразделение — отправитель", data["from_department"]),
@@ -84,10 +79,14 @@ def write_transfer_form(workbook, data: dict, sheet: str = "0504102") -> None:
         ("Основание перемещения", data["reason"]),
         ("Единица измерения: руб.", ""),
     )
-    for label, value in header:
+    # Rows are written top to bottom (constant memory): the codes go in the rows of the first lines.
+    for n, (label, value) in enumerate(header):
         ws.merge_range(r, 0, r, 1, label, f["label"])
         ws.merge_range(r, 2, r, 5, "", f["value"])
         write_cell(ws, r, 2, value or "", f["value"])
+        if n < len(codes):
+            ws.write_string(r, 6, codes[n][0], f["code_label"])
+            ws.write_string(r, 7, codes[n][1] or "", f["code"])
         if value and len(str(value)) > 80:  # a long value grows its row, nothing is cut
             ws.set_row(r, 12.75 * (len(str(value)) // 80 + 1))
         r += 1
