@@ -3,7 +3,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, g, redirect, request, session, url_for
+from flask import Flask, g, has_request_context, redirect, request, session, url_for
 from flask_babel import Babel
 from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
@@ -48,6 +48,8 @@ def content_security_policy() -> str:
 
 
 def select_locale():
+    if not has_request_context():
+        return "ru"  # CLI commands and jobs speak the panel's default language
     if session.get("lang") in LANGUAGES:
         return session["lang"]
     if current_user and current_user.is_authenticated:

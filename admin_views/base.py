@@ -21,14 +21,18 @@ from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, select
 from sqlalchemy.exc import IntegrityError
 
 from models import ChangeLogEntry, LabeledEnum, Money, db
-from models.labels import ENTITY_LABELS, FIELD_LABELS
+from models.labels import FIELD_LABELS
+from models.registry import entity_labels
+from models.rules import column_checks
 from services.references import referrers
 
 from .bulk_edit import BulkEditMixin
 from .export import ExportMixin
-from .fields import MoneyField, RussianDateField
+from . import pickers
+from .fields import Checked, MoneyField, RussianDateField
 from .history import HistoryMixin
 from .locking import OptimisticLockMixin
+from .rulesets import RuleSetMixin
 from .permissions import EDITORS, EVERYONE, PermissionMixin, current_role  # noqa: F401  (re-exported)
 from .tools import ListTool, ListTools  # noqa: F401  (ListTool is imported from here by views)
 
@@ -114,7 +118,7 @@ class FiltersConverter(FilterConverter):
 
 
 class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, OptimisticLockMixin, HistoryMixin,
-                       ListTools, ModelView):
+                       ListTools, RuleSetMixin, ModelView):
     """Flask-Admin's SQLAlchemy view, secured and localised. Subclasses declare columns only."""
 
     form_base_class = ModelForm  # CSRF token on every form, delete and action
@@ -132,11 +136,32 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
     details_template = "admin/khozchast_details.html"
 
     def __init__(self, model, session=None, **kwargs):
-        one, many = ENTITY_LABELS[model.__tablename__]
+        one, many = entity_labels(model.__tablename__)
         kwargs.setdefault("name", many)
         self.column_labels = {**FIELD_LABELS, **(self.column_labels or {})}
         self._enum_choices(model)
+        self._declared_checks(model)
+        self._declared_pickers(model)
         super().__init__(model, session or db, **kwargs)
+
+    def _declared_checks(self, model):
+        """Each column's declared check validates its form field (and normalises what was typed)."""
+        form_args = dict(self.form_args or {})
+        for attr, check in column_checks(model).items():
+            args = dict(form_args.get(attr, {}))
+            args["validators"] = [*args.get("validators", ()), Checked(check)]
+            form_args[attr] = args
+        self.form_args = form_args
+
+    def _declared_pickers(self, model):
+        """Every many-to-one field of the form is a search-as-you-type picker over its target's search fields."""
+        refs = dict(self.form_ajax_refs or {})
+        for rel in model.__mapper__.relationships:
+            target = rel.mapper.class_
+            if (rel.direction.name == "MANYTOONE" and rel.key in (self.form_columns or ()) and rel.key not in refs
+                    and getattr(target, "search_fields", None)):
+                refs[rel.key] = pickers.picker(target)
+        self.form_ajax_refs = refs
 
     def _enum_choices(self, model):
         """Show and offer every enum column by its translated label."""
@@ -238,7 +263,7 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
     def delete_model(self, model):
         blocking = referrers(db.session, model)  # self.session is the Flask-SQLAlchemy handle, not a session
         if blocking:
-            what = ", ".join(f"{ENTITY_LABELS.get(t, (t, t))[1]}: {n}" for t, n in blocking)
+            what = ", ".join(f"{entity_labels(t)[1]}: {n}" for t, n in blocking)
             flash(gettext("Cannot delete «%(record)s»: it is still referred to by %(what)s.",
                           record=str(model), what=what), "error")
             return False
@@ -258,7 +283,7 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
         return super().handle_view_exception(exc)
 
     def entity_label(self):
-        return ENTITY_LABELS[self.model.__tablename__][0]
+        return entity_labels(self.model.__tablename__)[0]
 
     def filter_args(self, *conditions) -> dict[str, str]:
         """Query-string arguments that apply list filters, each given as

@@ -20,6 +20,8 @@ from models.changelog import plain
 from services import bulk_edit
 from services.audit import from_plain
 
+from .transaction import REFUSED, in_transaction
+
 CONFIRM_OVER = 500  # records; above this the clerk types the number to confirm
 
 
@@ -48,7 +50,14 @@ def load_token(table, token: str):
 
 
 class BulkEditMixin:
-    bulk_edit_fields: tuple = ()
+    @property
+    def bulk_edit_fields(self) -> tuple:
+        """Form fields for the model's declared ``bulk_editable`` attributes (a foreign key by its relationship)."""
+        mapper = self.model.__mapper__
+        by_column = {mapper.get_property_by_column(next(iter(rel.local_columns))).key: rel.key
+                     for rel in mapper.relationships if rel.direction.name == "MANYTOONE" and len(rel.local_columns) == 1}
+        names = (by_column.get(attr, attr) for attr in getattr(self.model, "bulk_editable", ()))
+        return tuple(n for n in names if n in (self.form_columns or ()))
     # field -> values a bulk edit may not set (e.g. write-off statuses, set only through an act)
     bulk_edit_excluded_choices: dict = {}
     bulk_edit_template = "admin/bulk_edit/form.html"
@@ -195,10 +204,8 @@ class BulkEditMixin:
         if len(versions) > CONFIRM_OVER and request.form.get("confirm_count", "").strip() != str(len(versions)):
             flash(_("Type the number of records (%(count)s) to confirm.", count=len(versions)), "error")
             return redirect(url_for(".bulk_edit_view", **request.args))
-        try:
-            result = bulk_edit.apply(db.session, self.model, versions, changes)
-        except bulk_edit.BulkEditError as exc:
-            flash(str(exc), "error")
+        result = in_transaction(bulk_edit.apply, db.session, self.model, versions, changes)
+        if result is REFUSED:
             return redirect(url_for(".index_view"))
         if result.refusals:
             shown = "; ".join(f"{r.record or r.id}: {r.reason}" for r in result.refusals[:10])

@@ -19,7 +19,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from models import LabeledEnum, db
-from models.labels import ENTITY_LABELS
+from models.registry import entity_labels
 from reports.workbook import Column, Formats, content_disposition, export_filename, workbook_chunks, write_table
 from services import importer
 from services.import_files import MAX_BYTES
@@ -129,7 +129,7 @@ class ImportMixin:
             session[SESSION_KEY] = {"token": token, "endpoint": self.endpoint,
                                     "filename": Path(form.file.data.filename or "").name}
             return redirect(url_for(".import_preview"))
-        return self.render("admin/import/upload.html", form=form, entity=ENTITY_LABELS[self.import_entity][1],
+        return self.render("admin/import/upload.html", form=form, entity=entity_labels(self.import_entity)[1],
                            required=self._required_headers(), return_url=url_for(".index_view"))
 
     def _required_headers(self):
@@ -155,7 +155,7 @@ class ImportMixin:
             plan.unlink(missing_ok=True)
         return self.render("admin/import/preview.html", preview=preview, filename=filename, form=ConfirmForm(),
                            changes=preview.changes[:SHOWN_CHANGES], show=show,
-                           entity=ENTITY_LABELS[self.import_entity][1], return_url=url_for(".index_view"))
+                           entity=entity_labels(self.import_entity)[1], return_url=url_for(".index_view"))
 
     @expose("/import/apply/", methods=("POST",))
     def import_apply(self):
@@ -185,7 +185,7 @@ class ImportMixin:
             return redirect(url_for(".import_preview"))
         self._discard()
         return self.render("admin/import/result.html", result=result, filename=filename,
-                           entity=ENTITY_LABELS[self.import_entity][1],
+                           entity=entity_labels(self.import_entity)[1],
                            list_url=url_for(".index_view", batch=result.batch_id), return_url=url_for(".index_view"))
 
     @expose("/import/template/")
@@ -193,7 +193,7 @@ class ImportMixin:
         self._require_writer()
         columns = [Column(name, header, kind) for name, header, kind in self.table_columns()]
         example = importer.example_row(db.session, self.import_entity)
-        title = str(ENTITY_LABELS[self.import_entity][1])
+        title = str(entity_labels(self.import_entity)[1])
 
         def fill(workbook, formats: Formats):
             write_table(workbook, title, columns, [[example.get(c.key) for c in columns]], formats,

@@ -21,6 +21,7 @@ from services.institution import settings
 from services.transfers import TransferRefused, asset_transfers, form_data, transfer_assets
 
 from . import pickers
+from .transaction import REFUSED, in_transaction
 from .base import SecuredModelView
 from .documents import ReversibleMixin
 
@@ -60,18 +61,13 @@ class TransferActionMixin:
         form = transfer_form_class(self)(formdata=request.form)
         ids = [int(i) for i in request.form.get("ids", "").split(",") if i.strip().isdigit()]
         if form.validate():
-            try:
-                result = transfer_assets(
-                    db.session, ids, doc_date=form.doc_date.data,
-                    to_responsible_id=getattr(form.to_responsible.data, "id", None),
-                    to_department_id=getattr(form.to_department.data, "id", None),
-                    to_room_id=getattr(form.to_room.data, "id", None), reason=form.reason.data or None,
-                    user=current_user)
-            except TransferRefused as exc:
-                flash(str(exc.message), "error")
-                for label, reason in exc.records[:20]:
-                    flash(f"{label}: {reason}", "error")
-            else:
+            result = in_transaction(
+                transfer_assets, db.session, ids, doc_date=form.doc_date.data,
+                to_responsible_id=getattr(form.to_responsible.data, "id", None),
+                to_department_id=getattr(form.to_department.data, "id", None),
+                to_room_id=getattr(form.to_room.data, "id", None), reason=form.reason.data or None,
+                user=current_user)
+            if result is not REFUSED:
                 flash(_("Transfer documents created: %(docs)s; assets moved: %(count)s.",
                         docs=", ".join(f"№ {t.number}" for t in result.transfers), count=result.assets), "success")
                 if len(result.transfers) == 1:

@@ -62,6 +62,7 @@ class DocumentCounter(Base):
     and the row lock serialises two clerks numbering at once."""
 
     __tablename__ = "document_counter"
+    verbose_name, verbose_name_plural = _l("Number series"), _l("Number series")
 
     kind: Mapped[str] = mapped_column(String(40), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -81,6 +82,7 @@ class Commission(Tracked, Base):
     an order of the head; documents refer to it, so one order serves every act it signs."""
 
     __tablename__ = "commission"
+    verbose_name, verbose_name_plural = _l("Commission"), _l("Commissions")
     natural_key = ("order_number", "order_date")
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,7 +97,7 @@ class Commission(Tracked, Base):
                                                      order_by="Employee.full_name")
 
     @staticmethod
-    def rules(old, new) -> list:
+    def rules(old, new, through=None) -> list:
         found = []
         if not (new or {}).get("order_number"):
             found.append(("order_number", _l("Give the number of the order that appointed the commission.")))
@@ -125,6 +127,7 @@ class Reversal(Document, Tracked, Base):
     approved document itself never changes; this one, with its reason, is the correction."""
 
     __tablename__ = "reversal"
+    verbose_name, verbose_name_plural = _l("Reversal"), _l("Reversals")
     __table_args__ = (UniqueConstraint("year", "number"),)
     document_kind = "reversal"
 

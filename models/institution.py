@@ -26,6 +26,7 @@ def _digits(*sizes):
 
 class Institution(Tracked, Base):
     __tablename__ = "institution"
+    verbose_name, verbose_name_plural = _l("Institution"), _l("Institution settings")
     natural_key = ("id",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,7 +59,7 @@ class Institution(Tracked, Base):
               "founder_code": _digits(3)}
 
     @staticmethod
-    def rules(old, new) -> list:
+    def rules(old, new, through=None) -> list:
         """Every identifier that is filled in must be well formed."""
         found = []
         for field, check in Institution.CHECKS.items():

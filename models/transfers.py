@@ -2,6 +2,7 @@
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -12,6 +13,7 @@ from .types import Money, enum_column
 
 class Transfer(Document, Tracked, Base):
     __tablename__ = "transfer"
+    verbose_name, verbose_name_plural = _l("Transfer"), _l("Transfers")
     __table_args__ = (UniqueConstraint("year", "number"),)
     document_kind = "transfer"
 
@@ -35,6 +37,7 @@ class Transfer(Document, Tracked, Base):
 
 class TransferLine(Base):
     __tablename__ = "transfer_line"
+    verbose_name, verbose_name_plural = _l("Transfer line"), _l("Transfer lines")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     transfer_id: Mapped[int] = mapped_column(ForeignKey("transfer.id", ondelete="CASCADE"), index=True)

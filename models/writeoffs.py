@@ -45,6 +45,7 @@ class WriteOffStatus(LabeledEnum):
 
 class WriteOffAct(Document, Tracked, Base):
     __tablename__ = "write_off_act"
+    verbose_name, verbose_name_plural = _l("Write-off act"), _l("Write-off acts")
     __table_args__ = (UniqueConstraint("year", "number"),)
     document_kind = "write_off"
     date_field = "act_date"
@@ -91,6 +92,7 @@ class WriteOffAct(Document, Tracked, Base):
 
 class WriteOffLine(Base):
     __tablename__ = "write_off_line"
+    verbose_name, verbose_name_plural = _l("Write-off line"), _l("Write-off lines")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     act_id: Mapped[int] = mapped_column(ForeignKey("write_off_act.id", ondelete="CASCADE"), index=True)
@@ -115,6 +117,7 @@ class WriteOffCost(Base):
     """Section 2 of the act: costs of the write-off (dismantling, disposal), each with its document."""
 
     __tablename__ = "write_off_cost"
+    verbose_name, verbose_name_plural = _l("Write-off cost"), _l("Write-off costs")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     act_id: Mapped[int] = mapped_column(ForeignKey("write_off_act.id", ondelete="CASCADE"), index=True)
@@ -131,6 +134,7 @@ class WriteOffMaterial(Base):
     """Section 3 of the act: materials received from dismantling, to be taken into stock."""
 
     __tablename__ = "write_off_material"
+    verbose_name, verbose_name_plural = _l("Material received"), _l("Materials received")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     act_id: Mapped[int] = mapped_column(ForeignKey("write_off_act.id", ondelete="CASCADE"), index=True)

@@ -16,19 +16,24 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import DocumentCounter, Reversal, ReversalStatus, Role, utcnow
+from models.rules import Refused
 
 ADMINS = frozenset({Role.admin})
 # Change-log actions that make a batch final: undoing it would take back an approval.
 FINAL_ACTIONS = frozenset({"approve", "write_off", "dispose", "reverse", "decommission"})
 
 
-class DocumentRefused(ValueError):
-    """A refusal the user can read: ``message`` (lazy), ``details`` (lines naming what is wrong)."""
+class DocumentRefused(Refused):
+    """The one refusal type (models.rules.Refused) with the records it concerns: ``message`` (lazy),
+    ``details`` (lines naming what is wrong), each shown as its own message."""
 
     def __init__(self, message, details=()):
-        super().__init__(str(message))
+        super().__init__(message)
         self.message = message
         self.details = list(details)
+
+    def messages(self, label=None):
+        return [str(self.message)] + [str(d) for d in self.details[:20]]
 
 
 @dataclass(frozen=True)

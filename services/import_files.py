@@ -14,6 +14,8 @@ from itertools import chain
 
 from flask_babel import lazy_gettext as _l
 
+from models.rules import Refused
+
 MAX_BYTES = 20 * 1024 * 1024
 HEADER_SEARCH_ROWS = 20  # an export may put a title above the header
 
@@ -22,7 +24,7 @@ CFB_SIGNATURE = b"\xd0\xcf\x11\xe0"
 ZIP_SIGNATURE = b"PK\x03\x04"
 
 
-class ImportFileError(ValueError):
+class ImportFileError(Refused):
     """The file cannot be read at all; ``message`` is a lazy string for the user."""
 
     def __init__(self, message):
