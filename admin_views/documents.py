@@ -156,6 +156,7 @@ class CommissionView(SecuredModelView):
     column_searchable_list = ("name", "order_number")
     column_sortable_list = ("name", "order_number", "order_date")
     form_columns = ("name", "order_number", "order_date", "chair", "members")
+    column_export_list = ("name", "order_number", "order_date", "chair")  # exports stream rows: no collections
     column_formatters = {"members": lambda v, c, m, n: ", ".join(e.full_name for e in m.members)}
     column_formatters_detail = column_formatters
     column_default_sort = ("order_date", True)
@@ -176,7 +177,7 @@ class InstitutionView(SecuredModelView):
 
     read_roles = EVERYONE
     write_roles = ADMINS
-    can_delete = False
+    allow_delete = False
     column_list = ("full_name", "inn", "kpp", "okpo", "head", "chief_accountant", "form_family")
     form_columns = ("full_name", "short_name", "okpo", "inn", "kpp", "ogrn", "oktmo", "registry_code", "budget_name",
                     "founder_name", "founder_code", "address", "phone", "head", "head_position", "chief_accountant",
@@ -184,13 +185,9 @@ class InstitutionView(SecuredModelView):
     column_details_list = form_columns
 
     @property
-    def can_create(self):
+    def allow_create(self):
         # One row: offered only while there is none.
         return db.session.scalar(select(Institution.id).limit(1)) is None
-
-    @can_create.setter
-    def can_create(self, value):
-        pass
 
     @expose("/")
     def index_view(self):

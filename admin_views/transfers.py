@@ -18,7 +18,7 @@ from models.labels import FIELD_LABELS
 from reports.transfer_form import write_transfer_form
 from reports.workbook import content_disposition, workbook_chunks
 from services.institution import settings
-from services.transfers import TransferRefused, asset_transfers, form_data, transfer_assets
+from services.transfers import asset_transfers, form_data, transfer_assets
 
 from . import pickers
 from .transaction import REFUSED, in_transaction
