@@ -19,6 +19,7 @@ MONTHS = ("января", "февраля", "марта", "апреля", "ма�
           "ноября", "декабря")
 OKEI_RUBLE = "383"
 OKEI_PIECE = "796"
+CODE_LABEL_WIDTH = 20
 
 
 def long_date(day: date | None) -> str:
@@ -88,9 +89,11 @@ class FormSheet:
         self.ws = workbook.add_worksheet(name)
         self.s = styles(workbook)
         self.widths = list(widths)
+        # The КОДЫ box's labels («Форма по ОКУД», «Аналитическая группа») sit in the last but one column.
+        self.widths[-2] = max(self.widths[-2], CODE_LABEL_WIDTH)
         self.last = len(widths) - 1
         self.row = 0
-        for c, w in enumerate(widths):
+        for c, w in enumerate(self.widths):
             self.ws.set_column(c, c, w)
 
     def width(self, first: int, last: int) -> float:

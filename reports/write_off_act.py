@@ -177,8 +177,8 @@ def write_act(workbook, formats: Formats, act, lines: Iterable, *, institution) 
     sheet.text_line(_("Commission's conclusion"), act.conclusion or "")
     sheet.row += 1
     if form != "0504143":
-        _costs(sheet, act, cell, header, total_label, total_money)
-        _materials(sheet, act, cell, header, total_label, total_money)
+        _costs(sheet, act, cell["text"], header, total_label, total_money)
+        _materials(sheet, act, cell["text"], header, total_label, total_money)
 
     _signatures(sheet, act, institution)
     sheet.print_setup(landscape=True, header_rows=(header_row, header_row + 1))
