@@ -44,6 +44,7 @@ def write_inventory_list(workbook, formats: Formats, lines: Iterable, *, at: dat
         ws.write_string(row, 0, "; ".join(filters))
         row += 1
     header_row = row + 1
+    ws.set_row(header_row, 30)  # two lines of wrapped header text
     for c, header in enumerate(_headers()):
         ws.write_string(header_row, c, header, formats.header)
     ws.freeze_panes(header_row + 1, 0)

@@ -223,6 +223,12 @@ def write_table(
     first = header_row + 1
     if title:
         ws.write_string(0, 0, title, formats.title)
+    # Header cells wrap at their longest word (or the set width): give the row every line it needs.
+    lines = max((math.ceil(len(column.header) / max(column.width or 0,
+                                                     max((len(w) for w in column.header.split()), default=1) + 2))
+                 for column in columns), default=1)
+    if lines > 1:
+        ws.set_row(header_row, 15 * lines)
     for c, column in enumerate(columns):
         ws.write_string(header_row, c, column.header, formats.header)
     ws.freeze_panes(first, 0)
