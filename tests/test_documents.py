@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from models import (Asset, AssetStatus, ChangeLogEntry, Institution, PropertyKind, Reversal, ReversalStatus, Role,
-                    User, Vehicle, VehicleStatus, WriteOffAct, WriteOffForm, WriteOffReason, WriteOffStatus, db)
+                    VehicleStatus, WriteOffAct, WriteOffForm, WriteOffReason, WriteOffStatus, db)
 from models.changelog import begin_batch
 from services import documents
 from services import write_off as wo
@@ -83,7 +83,6 @@ def test_act_refuses_mixed_property_kinds_accounts_and_responsible_people(ctx):
 
 
 def test_soft_inventory_act_takes_only_soft_and_household_inventory(ctx):
-    commission = f.commission(ctx)
     furniture = f.category(ctx, balance_account="101.36")
     server = f.asset(ctx, category=f.category(ctx, balance_account="101.24",
                                                property_kind=PropertyKind.especially_valuable))

@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from models import FormFamily, Institution, PropertyKind, Role, User, WriteOffForm, WriteOffReason, db
+from models import FormFamily, Role, User, WriteOffForm, WriteOffReason, db
 from models.changelog import begin_batch
 from services import write_off as wo
 from services.transfers import transfer_assets
