@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from models import (LOCKED_STATUSES, Asset, AssetCategory, AssetStatus, Commission, Employee, FormFamily, FuelCard,
@@ -281,7 +281,7 @@ def approve(session: Session, act: WriteOffAct, user) -> int:
         raise
     except documents.DocumentRefused as exc:
         raise WriteOffError(exc.message, exc.details) from None
-    return len(act.lines)
+    return session.scalar(select(func.count()).select_from(WriteOffLine).where(WriteOffLine.act_id == act.id))
 
 
 def _on_approve(session: Session, act: WriteOffAct, user) -> None:
@@ -298,10 +298,9 @@ def _on_approve(session: Session, act: WriteOffAct, user) -> None:
         raise WriteOffError(_l("Some assets of the act are no longer pending write-off; nothing was approved."))
     # What the books said, for a reversal to put back.
     line_table = WriteOffLine.__table__
-    session.connection().execute(
-        update(line_table).where(line_table.c.act_id == act.id, line_table.c.asset_id == bindparam("_asset"))
-        .values(previous_depreciation=bindparam("_dep")),
-        [{"_asset": r.id, "_dep": r.depreciation} for r in before])
+    session.execute(update(line_table).where(line_table.c.act_id == act.id).values(
+        previous_depreciation=select(table.c.depreciation).where(table.c.id == line_table.c.asset_id)
+        .scalar_subquery()))
     changed = 0
     for part in _chunks(ids):
         changed += session.execute(
@@ -335,7 +334,7 @@ def cancel(session: Session, act: WriteOffAct, user=None) -> int:
     """Cancel a draft through the engine; returns the assets put back."""
     try:
         documents.require_draft(act)
-        count = len(act.lines)
+        count = session.scalar(select(func.count()).select_from(WriteOffLine).where(WriteOffLine.act_id == act.id))
         documents.cancel(session, act, user)
     except WriteOffError:
         raise
