@@ -3,6 +3,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
+from extensions import TRANSLATIONS, csp_nonce, login_manager
 from models import (Asset, AssetCategory, Building, ChangeLogEntry, Commission, Contract, Department, Employee, FuelCard,
                     Institution, Reversal, Room, Supplier, Transfer, User, Vehicle, WriteOffAct, db)
 
@@ -31,8 +32,6 @@ ADMINISTRATION = _l("Administration")
 
 
 def init_admin(app) -> Admin:
-    from app import TRANSLATIONS, csp_nonce, login_manager
-
     login_manager.user_loader(load_user)
     login_manager.login_view = "login.index"
     admin = Admin(

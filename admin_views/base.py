@@ -6,7 +6,7 @@ the rows a batch operation acts on (ticked or found), and refusing deletes that 
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
@@ -15,15 +15,17 @@ from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.model import typefmt
 from flask_admin.model.filters import convert
 from flask_admin.model.form import converts
-from flask_babel import format_date, format_datetime, format_decimal, gettext
+from flask_babel import gettext
 from flask_wtf import FlaskForm
-from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from models import ChangeLogEntry, LabeledEnum, Money, db
+from models import ChangeLogEntry, LabeledEnum, db
+from models.kinds import column_kind
 from models.labels import FIELD_LABELS
 from models.registry import entity_labels
 from models.rules import column_checks
+from services.display import display, display_date, display_datetime, display_money
 from services.references import referrers
 
 from .bulk_edit import BulkEditMixin
@@ -33,21 +35,9 @@ from .fields import Checked, MoneyField, RussianDateField
 from .history import HistoryMixin
 from .locking import OptimisticLockMixin
 from .rulesets import RuleSetMixin
+from .selection import Selection
 from .permissions import EDITORS, EVERYONE, PermissionMixin, current_role  # noqa: F401  (re-exported)
 from .tools import ListTool, ListTools  # noqa: F401  (ListTool is imported from here by views)
-
-
-# SQLAlchemy type -> the kind of cell a workbook writes and an import reads.
-def column_kind(column) -> str:
-    if isinstance(column.type, Money):
-        return "money"
-    for sa_type, kind in ((Boolean, "bool"), (DateTime, "datetime"), (Date, "date"), (Integer, "int"),
-                          (Numeric, "number")):
-        if isinstance(column.type, sa_type):
-            return kind
-    if getattr(column.type, "enum_class", None):
-        return "enum"
-    return "text"
 
 
 class RoleAccess:
@@ -72,23 +62,10 @@ def enum_value(value):
     return value.value if isinstance(value, LabeledEnum) else value
 
 
-def _date(view, value, name):
-    return format_date(value, "dd.MM.yyyy")
-
-
-def _datetime(view, value, name):
-    return format_datetime(value, "dd.MM.yyyy HH:mm")
-
-
-def _money(view, value, name):
-    return format_decimal(value, "#,##0.00")
-
-
-def _label(view, value, name):
-    return str(value.label)
-
-
-FORMATTERS = {LabeledEnum: _label, datetime: _datetime, date: _date, Decimal: _money}
+FORMATTERS = {LabeledEnum: lambda view, value, name: display(value),
+              datetime: lambda view, value, name: display_datetime(value),
+              date: lambda view, value, name: display_date(value),
+              Decimal: lambda view, value, name: display_money(value)}
 FORMATTERS.update(typefmt.BASE_FORMATTERS)
 
 
@@ -227,18 +204,23 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
 
     # The rows a batch operation acts on.
     def found_query(self):
-        """Every row the list shows now: its search, filters and sort, without paging."""
+        """Every row the list shows now: its search, filters and sort, without paging (and without the
+        count the list page would run: nobody sees it)."""
         args = self._get_list_extra_args()
         sort = self._get_column_by_idx(args.sort)
-        _count, query = self.get_list(
-            0, sort[0] if sort else None, args.sort_desc, args.search, args.filters,
-            execute=False, page_size=0,
-        )
+        g.list_without_count = True
+        try:
+            _count, query = self.get_list(
+                0, sort[0] if sort else None, args.sort_desc, args.search, args.filters,
+                execute=False, page_size=0,
+            )
+        finally:
+            g.list_without_count = False
         return query
 
-    def selected_query(self, ids):
-        pk = getattr(self.model, self._primary_key)
-        return self.get_query().filter(pk.in_([int(i) for i in ids]))
+    def selection(self, ids=None) -> Selection:
+        """The rows a batch tool acts on: the ticked ones, or everything the list found (``found=1``)."""
+        return Selection.from_request(self, ids)
 
     def batch_ids_query(self, batch_id):
         """Ids of the records of this view's table that one change-log batch touched."""
@@ -250,13 +232,15 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
     def _narrow_to_batch(self, query):
         batch_id = request.args.get("batch") if request else None
         if batch_id:
-            query = query.filter(getattr(self.model, self._primary_key).in_(self.batch_ids_query(batch_id)))
+            query = query.filter(getattr(self.model, self.scaffold_pk()).in_(self.batch_ids_query(batch_id)))
         return query
 
     def get_query(self):
         return self._narrow_to_batch(super().get_query())
 
     def get_count_query(self):
+        if g.get("list_without_count"):
+            return None
         return self._narrow_to_batch(super().get_count_query())
 
     # Deletes never orphan: say what still refers to the record.
@@ -273,7 +257,7 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
             admin_lazy_gettext("Are you sure you want to delete selected records?"))
     def action_delete(self, ids):
         # Ticked ids arrive as text; PostgreSQL (psycopg 3 binds them as VARCHAR) won't compare them with integers.
-        return super().action_delete(tuple(int(i) for i in ids if str(i).isdigit()))
+        return super().action_delete(tuple(self.selection(ids).ticked))
 
     def handle_view_exception(self, exc):
         if isinstance(exc, IntegrityError):
@@ -290,7 +274,7 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
         (column key, filter class, value); used to link to a filtered list."""
         args = {}
         for pos, (key, flt_class, value) in enumerate(conditions):
-            for idx, flt in enumerate(self._filters or ()):
+            for idx, flt in enumerate(self.get_filters() or ()):
                 if type(flt) is flt_class and getattr(getattr(flt, "column", None), "key", None) == key:
                     args[f"flt{pos}_{self.get_filter_arg(idx, flt)}"] = value
                     break

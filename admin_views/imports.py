@@ -11,20 +11,21 @@ from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, session, url_for
 from flask_admin import expose
-from flask_babel import force_locale, format_decimal, gettext, lazy_gettext as _l
+from flask_babel import force_locale, gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
-from models import LabeledEnum, db
+from models import db
 from models.registry import entity_labels
 from reports.workbook import Column, Formats, content_disposition, export_filename, workbook_chunks, write_table
 from services import importer
+from services.display import display
 from services.import_files import MAX_BYTES
 
-from .base import ListTool
+from .tools import ListTool
 
 SESSION_KEY = "import_upload"
 STALE_SECONDS = 24 * 3600  # uploads nobody confirmed are cleaned up on the next upload
@@ -37,21 +38,6 @@ class UploadForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """Only the CSRF token: the file is the one previewed."""
-
-
-def show(value):
-    """A value as the preview shows it: dates dd.mm.yyyy, amounts 1 234,56, enums by label, yes/no."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return gettext("Yes") if value else gettext("No")
-    if isinstance(value, LabeledEnum):
-        return str(value.label)
-    if isinstance(value, date):
-        return value.strftime("%d.%m.%Y")
-    if hasattr(value, "quantize"):
-        return format_decimal(value, "#,##0.00")
-    return str(value)
 
 
 def _uploads() -> Path:
@@ -154,7 +140,7 @@ class ImportMixin:
         else:
             plan.unlink(missing_ok=True)
         return self.render("admin/import/preview.html", preview=preview, filename=filename, form=ConfirmForm(),
-                           changes=preview.changes[:SHOWN_CHANGES], show=show,
+                           changes=preview.changes[:SHOWN_CHANGES], show=display,
                            entity=entity_labels(self.import_entity)[1], return_url=url_for(".index_view"))
 
     @expose("/import/apply/", methods=("POST",))

@@ -57,7 +57,9 @@ class RuleSetMixin:
             new = dict(old)
         else:
             old = None
-            new = {p.key: _column_default(p.columns[0]) for p in self.model.__mapper__.column_attrs}
+            # A new record: what the form sets, and the columns' defaults (others are set by the view's hooks).
+            new = {p.key: _column_default(p.columns[0]) for p in self.model.__mapper__.column_attrs
+                   if _column_default(p.columns[0]) is not None}
         attrs = self._form_attrs()
         fields = {}
         for name, field in form._fields.items():
@@ -69,6 +71,8 @@ class RuleSetMixin:
         for attr, message in problems:
             text = f"{label(self.model, attr)}: {message}" if attr else str(message)
             field = fields.get(attr)
+            if field is None and getattr(form, "list_form_pk", None) is not None and fields:
+                field = next(iter(fields.values()))  # an inline edit answers with its one field's errors
             if field is not None and field.errors:
                 continue  # the value itself was refused already; one message per field
             if field is not None:

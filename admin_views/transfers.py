@@ -59,7 +59,7 @@ class TransferActionMixin:
         if not self.can_edit:
             abort(403)
         form = transfer_form_class(self)(formdata=request.form)
-        ids = [int(i) for i in request.form.get("ids", "").split(",") if i.strip().isdigit()]
+        ids = self.selection().ids(db.session)
         if form.validate():
             result = in_transaction(
                 transfer_assets, db.session, ids, doc_date=form.doc_date.data,

@@ -36,7 +36,8 @@ class FuelCardView(ImportMixin, SecuredModelView):
                       "valid_until")
     form_columns = ("number", "provider", "contract", "vehicle", "holder", "fuel_type", "monthly_limit_l",
                     "valid_until", "status")
-    # The full card number: the accountant reconciles by it and an import matches on it.
+    # The full card number (not the masked one the list shows): the accountant reconciles by it and an
+    # exported file must import back onto the same cards.
     column_export_list = form_columns
     column_labels = {"number": FIELD_LABELS["masked_number"]}
     column_default_sort = "valid_until"

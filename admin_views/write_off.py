@@ -20,9 +20,11 @@ from reports.inventory_card import write_inventory_card
 from reports.workbook import content_disposition, export_filename, workbook_chunks
 from reports.write_off_act import write_act
 from services import write_off as wo
+from models.rules import Refused
 from services.institution import settings
 from services.inventory_card import card_data
 
+from .selection import parse_ids
 from .transaction import REFUSED, in_transaction
 
 from .base import EDITORS, EVERYONE, ListTool, SecuredModelView, current_role
@@ -39,7 +41,7 @@ def _ids_text(ids) -> str:
 
 
 def _parse_ids(text) -> list[int]:
-    return [int(p) for p in (text or "").split(",") if p.strip().isdigit()]
+    return parse_ids([text])
 
 
 def _commissions():
@@ -84,8 +86,7 @@ class LockAwareEditRowAction(EditRowAction):
 
 
 def locked_message(asset) -> str:
-    return gettext("«%(asset)s» is %(status)s and belongs to a write-off act; it can't be edited.",
-                   asset=str(asset), status=str(asset.status.label).lower())
+    return Refused([Asset.lock_problem(asset.status)]).messages()[0]
 
 
 class WriteOffAssetMixin:
@@ -141,9 +142,7 @@ class WriteOffAssetMixin:
     def _write_off_ids(self, form):
         if request.method == "POST":
             return _parse_ids(form.ids.data)
-        if request.args.get("found"):
-            return [i for (i,) in self.found_query().with_entities(Asset.id)]
-        return _parse_ids(request.args.get("ids"))
+        return self.selection().ids(db.session)
 
     @expose("/write-off/", methods=("GET", "POST"))
     def write_off_view(self):

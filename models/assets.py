@@ -122,8 +122,7 @@ class Asset(Tracked, Base):
         if through != WRITE_OFF_ACT:
             if old_status in LOCKED_STATUSES:
                 if any(old.get(k) != v for k, v in new.items() if k in old):
-                    return [("status", _l("%(status)s: changed only through its write-off act",
-                                          status=old_status.label))]
+                    return [Asset.lock_problem(old_status)]
             elif new.get("status") in LOCKED_STATUSES:
                 problems.append(("status", _l("this status is set only by a write-off act")))
         book, dep = new.get("book_value"), new.get("depreciation") or Decimal("0")
@@ -146,6 +145,11 @@ class Asset(Tracked, Base):
         if accepted and commissioned and commissioned < accepted:
             problems.append(("commissioned_on", _l("cannot be earlier than the acceptance date")))
         return problems
+
+    @staticmethod
+    def lock_problem(status):
+        """The refusal of any change to an asset in a write-off act (forms show it before one is typed)."""
+        return "status", _l("%(status)s: changed only through its write-off act", status=status.label)
 
     @staticmethod
     def derive(old, new):

@@ -22,6 +22,13 @@ class Department(Tracked, Base):
 
     parent: Mapped["Department | None"] = relationship(remote_side=[id])
 
+    @staticmethod
+    def rules(old, new, through=None):
+        problems = []
+        if old is not None and new.get("parent_id") is not None and new.get("parent_id") == old.get("id"):
+            problems.append(("parent_id", _l("a department cannot be its own parent")))
+        return problems
+
     def __str__(self):
         return self.name
 
@@ -48,6 +55,12 @@ class Employee(Tracked, Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, index=True, info={"example": True})
 
     department: Mapped[Department | None] = relationship()
+
+    @staticmethod
+    def rules(old, new, through=None):
+        if new.get("licence_expires_on") is not None and not new.get("licence_number"):
+            return [("licence_number", _l("required when the licence expiry date is given"))]
+        return []
 
     def __str__(self):
         return self.full_name

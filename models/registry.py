@@ -30,12 +30,12 @@ class ru_date(FunctionElement):
 
 @compiles(ru_date, "sqlite")
 def _ru_date_sqlite(element, compiler, **kw):
-    return "strftime('%%d.%%m.%%Y', %s)" % compiler.process(element.clauses, **kw)
+    return f"strftime('%d.%m.%Y', {compiler.process(element.clauses, **kw)})"
 
 
 @compiles(ru_date)
 def _ru_date_default(element, compiler, **kw):
-    return "to_char(%s, 'DD.MM.YYYY')" % compiler.process(element.clauses, **kw)
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'DD.MM.YYYY')"
 
 
 def concat(*parts):

@@ -68,6 +68,7 @@ def judge(model, old: Mapping | None, new: Mapping, through: str | None = None) 
             new[attr] = check(value)
         except CheckError as exc:
             problems.append((attr, exc.message))
+    problems.extend(_column_problems(model, old, new))
     rules = getattr(model, "rules", None)
     if rules is not None:
         problems.extend(rules(old, new, through))
@@ -75,6 +76,26 @@ def judge(model, old: Mapping | None, new: Mapping, through: str | None = None) 
     if not problems and derive is not None:
         new.update(derive(old, new))
     return new, problems
+
+
+def _column_problems(model, old, new) -> list[Problem]:
+    """What every column says of itself: required, and no longer than its length."""
+    from flask_babel import lazy_gettext as _l
+
+    problems = []
+    for attr in model.__mapper__.column_attrs:
+        column = attr.columns[0]
+        if column.primary_key or attr.key in ("version", "created_at", "updated_at"):
+            continue
+        value = new.get(attr.key)
+        if old is not None and old.get(attr.key) == value:
+            continue
+        if value is None and not column.nullable and column.default is None and attr.key in new:
+            problems.append((attr.key, _l("required")))
+        length = getattr(column.type, "length", None)
+        if isinstance(value, str) and length and len(value) > length:
+            problems.append((attr.key, _l("too long: at most %(n)s characters", n=length)))
+    return problems
 
 
 def enforce(model, old: Mapping | None, new: Mapping, through: str | None = None) -> dict:

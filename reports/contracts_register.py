@@ -2,7 +2,7 @@
 to end. Drafts are not contracts yet: they are listed on a sheet of their own, outside the total."""
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from flask_babel import gettext
 

@@ -145,7 +145,3 @@ def post_month(session: Session, month: date) -> PostingResult:
     session.flush()
     return PostingResult(month, len(updates), total, moved, ctx.batch_id)
 
-
-def posted_months(session: Session) -> list[date]:
-    return list(session.scalars(select(DepreciationPosting.month).order_by(DepreciationPosting.month)))
-

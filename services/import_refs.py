@@ -141,8 +141,8 @@ class SupplierResolver(Resolver):
 
     def load(self, session):
         self.by_inn = defaultdict(set)
-        for i, short, full, inn, kpp in session.execute(
-                select(Supplier.id, Supplier.short_name, Supplier.full_name, Supplier.inn, Supplier.kpp)):
+        for i, short, inn, kpp in session.execute(
+                select(Supplier.id, Supplier.short_name, Supplier.inn, Supplier.kpp)):
             self.add(i, short, short)
             self.by_inn[inn].add(i)
             if kpp:

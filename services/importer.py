@@ -9,14 +9,13 @@ one batch id, so the import can be undone like a bulk edit. The caller commits o
 """
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Date, Integer, Numeric, String, bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
-from models import Money, utcnow
+from models import utcnow
 from models.changelog import audit_context, plain, record_changes
+from models.kinds import column_kind
 from models.checks import CheckError
 from models.labels import field_label
 from models.registry import column_info, entities
@@ -51,7 +50,7 @@ class Field:
             self.kind = "ref"
         else:
             column = mapper.columns[self.name]
-            self.kind = _kind(column)
+            self.kind = column_kind(column)
         self.attr = mapper.get_property_by_column(column).key
         self.column = column
         default = column.default.arg if column.default is not None and not callable(column.default.arg) else None
@@ -73,17 +72,6 @@ class Field:
         if self._enum is None:  # built on first use, inside the app, where both languages' labels are known
             self._enum = values.EnumParser(self.column.type.enum_class)
         return self._enum(raw)
-
-
-def _kind(column) -> str:
-    if isinstance(column.type, Money):
-        return "money"
-    if getattr(column.type, "enum_class", None):
-        return "enum"
-    for sa_type, kind in ((Boolean, "bool"), (Date, "date"), (Integer, "int"), (Numeric, "number"), (String, "text")):
-        if isinstance(column.type, sa_type):
-            return kind
-    return "text"
 
 
 @dataclass

@@ -114,3 +114,27 @@ def institution(session, **kw):
         "registry_code": "00112233", "budget_name": "Бюджет города Москвы", "founder_name": "Департамент финансов",
         "founder_code": "901", "address": "г. Москва, ул. Примерная, д. 1", "phone": "+7 495 000-00-00",
         "head": head, "chief_accountant": chief, "form_family": FormFamily.f52n, **kw}))
+
+
+# One factory per registered entity: the registry-driven tests (smoke, rule × path, export, import) read these.
+FACTORIES = {Department: department, Employee: employee, AssetCategory: category, Building: building, Room: room,
+             Supplier: supplier, Contract: contract, Asset: asset, Vehicle: vehicle, FuelCard: fuel_card}
+
+# Per entity: (record overrides, the change that breaks a rule, the field it concerns). The rule × path test
+# makes the record, tries the change on every write path that may set that field, and expects one message.
+INVALID = {
+    Department: [({}, {"code": "x" * 21}, "code")],
+    Employee: [({}, {"licence_expires_on": date(2027, 1, 1), "licence_number": None}, "licence_number")],
+    AssetCategory: [({}, {"balance_account": "abc"}, "balance_account"),
+                    ({}, {"default_useful_life_months": -5}, "default_useful_life_months")],
+    Building: [({}, {"total_area": Decimal("-1.00")}, "total_area")],
+    Room: [({}, {"area": Decimal("-1.00")}, "area")],
+    Supplier: [({}, {"inn": "7707083894"}, "inn")],
+    Contract: [({"starts_on": date(2026, 2, 1)}, {"ends_on": date(2026, 1, 1)}, "ends_on")],
+    Asset: [({"accepted_on": date(2024, 3, 1)}, {"commissioned_on": date(2024, 2, 1)}, "commissioned_on"),
+            ({}, {"year_made": 2099}, "year_made"),
+            ({}, {"depreciation": Decimal("60000.00")}, "depreciation"),
+            ({"status": AssetStatus.written_off}, {"notes": "правка"}, "status")],
+    Vehicle: [({"registered_on": date(2024, 5, 1)}, {"deregistered_on": date(2024, 4, 1)}, "deregistered_on")],
+    FuelCard: [({}, {"monthly_limit_l": -10}, "monthly_limit_l")],
+}

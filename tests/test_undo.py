@@ -1,5 +1,4 @@
 """Undo of a change-log batch: bulk edits, ORM creates/updates/deletes, and refusal when records changed since."""
-from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
