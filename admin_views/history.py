@@ -101,7 +101,8 @@ class HistoryMixin:
     def history_entries_query(self, model):
         return (select(ChangeLogEntry)
                 .where(ChangeLogEntry.entity == self.model.__tablename__,
-                       ChangeLogEntry.entity_id == self.get_pk_value(model))
+                       # get_pk_value may give the id as text; PostgreSQL compares integer = integer only.
+                       ChangeLogEntry.entity_id == int(self.get_pk_value(model)))
                 .order_by(ChangeLogEntry.id.desc()))
 
     def record_history(self, model) -> list[HistoryRow]:
