@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from models import (LOCKED_STATUSES, Asset, AssetCategory, AssetStatus, Commission, Employee, FormFamily, FuelCard,
+from models import (Asset, AssetCategory, AssetStatus, Commission, Employee, FormFamily, FuelCard,
                     FuelCardStatus, Role, Vehicle, VehicleStatus, WriteOffAct, WriteOffCost, WriteOffForm, WriteOffLine,
                     WriteOffMaterial, WriteOffReason, WriteOffStatus, utcnow)
 from models.changelog import plain, record_changes
@@ -249,7 +249,7 @@ def create_draft(session: Session, asset_ids, request: DraftRequest) -> tuple[Wr
         # Only rows still unlocked: a concurrent act taking the same asset makes the counts differ.
         changed = session.execute(
             update(Asset.__table__).where(Asset.__table__.c.id.in_(part),
-                                          Asset.__table__.c.status.not_in([s.value for s in LOCKED_STATUSES]))
+                                          ~Asset.locked)
             .values(status=AssetStatus.pending_write_off.value, version=Asset.__table__.c.version + 1,
                     updated_at=utcnow())).rowcount
         if changed != len(assets):
