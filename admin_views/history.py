@@ -101,8 +101,8 @@ class HistoryMixin:
     def history_entries_query(self, model):
         return (select(ChangeLogEntry)
                 .where(ChangeLogEntry.entity == self.model.__tablename__,
-                       # get_pk_value may give the id as text; PostgreSQL compares integer = integer only.
-                       ChangeLogEntry.entity_id == int(self.get_pk_value(model)))
+                       # the id itself: get_pk_value() gives text, which PostgreSQL won't compare with integers
+                       ChangeLogEntry.entity_id == getattr(model, self.scaffold_pk()))
                 .order_by(ChangeLogEntry.id.desc()))
 
     def record_history(self, model) -> list[HistoryRow]:
