@@ -57,9 +57,6 @@ def create_app(config: dict | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=25 * 1024 * 1024,
         FLASK_ADMIN_SWATCH="default",
-        # Printed on the accounting forms (acts, transfer notes).
-        INSTITUTION_NAME=os.environ.get("INSTITUTION_NAME", "Муниципальное казённое учреждение"),
-        HEAD_NAME=os.environ.get("HEAD_NAME", ""),
         # Background jobs (services/jobs.py): Redis when REDIS_URL is set, else the web process's own queue.
         REDIS_URL=os.environ.get("REDIS_URL") or None,
         JOBS_KEEP_HOURS=float(os.environ.get("JOBS_KEEP_HOURS", "72")),

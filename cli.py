@@ -97,3 +97,12 @@ def register_cli(app: Flask) -> None:
         db.engine.dispose()
         restore(db.engine.url, source)
         click.echo(f"Restored from {source}.")
+
+    @app.cli.command("sweep-imports")
+    def sweep_imports_command():
+        """Delete import uploads nobody confirmed before they expired (uploads also sweep; this is for cron)."""
+        from services.import_jobs import sweep
+
+        swept = sweep(db.session)
+        db.session.commit()
+        click.echo(f"Expired import jobs deleted: {swept}.")

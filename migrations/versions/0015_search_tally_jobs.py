@@ -1,7 +1,7 @@
 """search by trigram indexes (PostgreSQL), the assets-by-status ledger, background jobs
 
 Revision ID: 0015_search_tally_jobs
-Revises: 0006_depreciation
+Revises: 0014_import_jobs
 """
 from alembic import op
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from models.search import FOLD_FUNCTION_SQL, TRIGRAM_COLUMNS, trigram_index_name
 from models.tally import POSTGRES_TRIGGERS, SEED_SQL, SQLITE_TRIGGERS
 
 revision = '0015_search_tally_jobs'
-down_revision = '0006_depreciation'
+down_revision = '0014_import_jobs'
 branch_labels = None
 depends_on = None
 
