@@ -61,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
         REDIS_URL=os.environ.get("REDIS_URL") or None,
         JOBS_KEEP_HOURS=float(os.environ.get("JOBS_KEEP_HOURS", "72")),
         EXPORT_JOB_ROWS=int(os.environ.get("EXPORT_JOB_ROWS", "10000")),
+        IMPORT_JOB_ROWS=int(os.environ.get("IMPORT_JOB_ROWS", "5000")),
     )
     if config:
         app.config.update(config)

@@ -194,3 +194,29 @@ def test_depreciation_runs_as_a_job(app, clerk, client_as):
     again = clerk.get(clerk.post("/admin/jobs/depreciation/", data={"month": "02.2026"}).headers["Location"])
     assert "уже начислена" in again.get_data(as_text=True)
     assert client_as(Role.accountant).post("/admin/jobs/depreciation/", data={"month": "03.2026"}).status_code == 403
+
+
+def test_large_import_is_written_by_a_job(app, clerk):
+    from models import ChangeLogEntry, Employee
+    from tests.import_support import csv_bytes
+
+    app.config["IMPORT_JOB_ROWS"] = 1
+    try:
+        data = csv_bytes([["Табельный номер", "ФИО", "Должность"],
+                          ["000123", "Петрова Анна Сергеевна", "Главный бухгалтер"],
+                          ["000777", "Новиков Илья", "Водитель"]], encoding="cp1251")
+        upload = clerk.post("/admin/employee/import/", data={"file": (io.BytesIO(data), "staff.csv")},
+                            content_type="multipart/form-data")
+        preview_url = upload.location
+        assert 'id="import-apply"' in clerk.get(preview_url).get_data(as_text=True)
+        applied = clerk.post(preview_url + "apply/")
+        assert applied.status_code == 302 and "/admin/jobs/" in applied.location
+        page = clerk.get(applied.location).get_data(as_text=True)
+        assert "Импорт staff.csv" in page and "Готово" in page and "Создано: 2" in page
+        with app.app_context():
+            assert sorted(db.session.scalars(select(Employee.full_name))) == ["Новиков Илья", "Петрова Анна Сергеевна"]
+            assert set(db.session.scalars(select(ChangeLogEntry.username).where(ChangeLogEntry.entity == "employee"))) \
+                == {"clerk"}
+            db.session.remove()
+    finally:
+        app.config["IMPORT_JOB_ROWS"] = 5000
