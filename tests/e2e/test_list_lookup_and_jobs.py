@@ -53,3 +53,25 @@ def test_large_export_shows_its_job_and_file(page_as, live_server, assets, app):
         assert download.value.suggested_filename.endswith(".xlsx")
     finally:
         app.config["EXPORT_JOB_ROWS"] = 10_000
+
+
+def test_running_job_shows_its_bar_rows_and_estimate(page_as, live_server, app, users):
+    from datetime import timedelta
+
+    from models import Job, JobStatus, utcnow
+
+    with app.app_context():
+        db.session.add(Job(owner_id=users[Role.clerk], kind="export", title="Экспорт в Excel: Основные средства",
+                           params={}, status=JobStatus.running, rows_done=400_000, rows_total=1_000_000,
+                           started_at=utcnow() - timedelta(seconds=20)))
+        db.session.commit()
+        db.session.remove()
+    page = page_as(Role.clerk)
+    page.goto(f"{live_server}/admin/jobs/")
+    row = page.locator("tr.job").first
+    text = row.inner_text()
+    assert "40%" in text and "400 000 из 1 000 000 строк" in text.replace("\xa0", " ")
+    import re
+    left = int(re.search(r"осталось около (\d+) с", text).group(1))
+    assert 30 <= left <= 90  # 20 s (and the time the page took) for 40 %: 1.5 times that for the other 60 %
+    page.screenshot(path="/tmp/perf15/jobs_running.png")
