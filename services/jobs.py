@@ -7,7 +7,7 @@ Where jobs run:
 - ``JOBS_MODE=immediate`` (tests): the job runs inside ``enqueue``.
 
 A job is a row (owner, kind, parameters, status, rows done of total, result file, expiry) and one queue
-message carrying only its id, serialised as JSON (never pickle: whoever can write to Redis must not be
+message carrying only its id, serialised as JSON (never a Python object: whoever can write to Redis must not be
 able to run code in a worker). The handler for its kind gets the session, the job and a ``Progress``
 that writes rows done in its own short transaction, so the page sees it while the work goes on.
 Handlers register with ``@handler("kind")``; whoever defines a kind imports this module.
@@ -57,7 +57,7 @@ def handler(kind: str):
 
 
 class JsonSerializer(Serializer):
-    """Queue messages as JSON: a message is a job id and Huey's bookkeeping, nothing that needs pickle."""
+    """Queue messages as JSON: a message is a job id and Huey's bookkeeping, no Python objects."""
 
     def _serialize(self, data):
         if isinstance(data, Message):
