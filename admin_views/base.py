@@ -28,6 +28,7 @@ from .bulk_edit import BulkEditMixin
 from .export import ExportMixin
 from .fields import MoneyField, RussianDateField
 from .history import HistoryMixin
+from .ids import parse_id, parse_ids
 from .locking import OptimisticLockMixin
 from .permissions import EDITORS, EVERYONE, PermissionMixin, current_role  # noqa: F401  (re-exported)
 from .tools import ListTool, ListTools  # noqa: F401  (ListTool is imported from here by views)
@@ -213,7 +214,7 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
 
     def selected_query(self, ids):
         pk = getattr(self.model, self._primary_key)
-        return self.get_query().filter(pk.in_([int(i) for i in ids]))
+        return self.get_query().filter(pk.in_(parse_ids(ids)))
 
     def batch_ids_query(self, batch_id):
         """Ids of the records of this view's table that one change-log batch touched."""
@@ -248,7 +249,12 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
             admin_lazy_gettext("Are you sure you want to delete selected records?"))
     def action_delete(self, ids):
         # Ticked ids arrive as text; PostgreSQL (psycopg 3 binds them as VARCHAR) won't compare them with integers.
-        return super().action_delete(tuple(int(i) for i in ids if str(i).isdigit()))
+        return super().action_delete(tuple(parse_ids(ids)))
+
+    def get_one(self, id):
+        # ``?id=`` and ``list_form_pk`` of every details, edit, delete and inline edit: not an id, no record.
+        pk = parse_id(id)
+        return None if pk is None else db.session.get(self.model, pk)
 
     def handle_view_exception(self, exc):
         if isinstance(exc, IntegrityError):

@@ -20,6 +20,8 @@ from models.changelog import plain
 from services import bulk_edit
 from services.audit import from_plain
 
+from .ids import parse_ids
+
 CONFIRM_OVER = 500  # records; above this the clerk types the number to confirm
 
 
@@ -128,12 +130,12 @@ class BulkEditMixin:
 
     def _bulk_ids(self, ids: str):
         if ids:
-            return [int(i) for i in ids.split(",") if i.strip().isdigit()]
+            return parse_ids(ids)
         pk = getattr(self.model, self._primary_key)
         return [row[0] for row in self.found_query().order_by(None).with_entities(pk)]
 
     def _bulk_scope_count(self, ids: str) -> int:
-        return len(ids.split(",")) if ids else self.found_query().order_by(None).count()
+        return len(parse_ids(ids)) if ids else self.found_query().order_by(None).count()
 
     def _bulk_changes(self, form):
         """(changes by column key, errors) from the ticked fields."""

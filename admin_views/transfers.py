@@ -20,6 +20,7 @@ from services.transfers import TransferRefused, asset_transfers, form_data, tran
 
 from . import pickers
 from .base import SecuredModelView
+from .ids import parse_id, parse_ids
 
 
 def transfer_form_class(view):
@@ -55,7 +56,7 @@ class TransferActionMixin:
         if not self.can_edit:
             abort(403)
         form = transfer_form_class(self)(formdata=request.form)
-        ids = [int(i) for i in request.form.get("ids", "").split(",") if i.strip().isdigit()]
+        ids = parse_ids(request.form.get("ids", ""))
         if form.validate():
             try:
                 result = transfer_assets(
@@ -111,7 +112,8 @@ class TransferView(SecuredModelView):
 
     @expose("/form/")
     def form_view(self):
-        transfer = db.session.get(Transfer, request.args.get("id", type=int) or 0)
+        pk = parse_id(request.args.get("id"))
+        transfer = db.session.get(Transfer, pk) if pk else None
         if transfer is None:
             abort(404)
         data = form_data(transfer, current_app.config["INSTITUTION_NAME"])

@@ -22,6 +22,7 @@ from services import write_off as wo
 from services.depreciation import off_balance_account
 
 from .base import EDITORS, EVERYONE, ListTool, SecuredModelView, current_role
+from .ids import parse_id, parse_ids
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PER_LINE_LIMIT = 100  # above this many lines the draft form offers only the common texts
@@ -33,7 +34,7 @@ def _ids_text(ids) -> str:
 
 
 def _parse_ids(text) -> list[int]:
-    return [int(p) for p in (text or "").split(",") if p.strip().isdigit()]
+    return parse_ids(text or "")
 
 
 def _employees():
@@ -50,9 +51,9 @@ class DraftForm(FlaskForm):
     reason_details = TextAreaField(FIELD_LABELS["reason_details"], validators=[Optional()])
     evidence_number = StringField(FIELD_LABELS["evidence_number"], validators=[Optional(), Length(max=50)])
     evidence_date = DateField(FIELD_LABELS["evidence_date"], validators=[Optional()])
-    responsible = SelectField(FIELD_LABELS["responsible"], coerce=lambda v: int(v) if v else None,
+    responsible = SelectField(FIELD_LABELS["responsible"], coerce=parse_id,
                               validators=[Optional()])
-    chair = SelectField(FIELD_LABELS["chair"], coerce=lambda v: int(v) if v else None)
+    chair = SelectField(FIELD_LABELS["chair"], coerce=parse_id)
     members = SelectMultipleField(FIELD_LABELS["members"], coerce=int)
     conclusion = TextAreaField(FIELD_LABELS["conclusion"], validators=[Optional()])
     condition = TextAreaField(_l("Condition (all lines)"), validators=[Optional()])
@@ -173,10 +174,10 @@ class WriteOffAssetMixin:
         if not ids:
             flash(gettext("Tick the assets to write off first."), "error")
             return redirect(url_for(".index_view"))
-        if request.method == "GET" and "form" not in request.args:
+        if request.method == "GET":
+            form.form.data = request.args.get("form")
+        if form.form.data not in {m.value for m in WriteOffForm}:  # none asked, or one we don't have
             form.form.data = self._suggested_form(ids)
-        elif request.method == "GET":
-            form.form.data = request.args["form"]
         checked = wo.eligibility(db.session, ids, form.form.data)
         eligible = [e for e in checked if e.ok]
         if request.method == "POST" and "create" in request.form and form.validate():
@@ -278,7 +279,8 @@ class WriteOffActView(SecuredModelView):
         return current_role() in self.approve_roles
 
     def _act_or_404(self, act_id):
-        act = db.session.get(WriteOffAct, int(act_id)) if str(act_id or "").isdigit() else None
+        pk = parse_id(act_id)
+        act = db.session.get(WriteOffAct, pk) if pk else None
         if act is None:
             abort(404)
         return act

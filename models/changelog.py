@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from .base import Base, Tracked, utcnow
 
 # Bookkeeping columns whose changes say nothing to a reader.
-SKIPPED_FIELDS = {"created_at", "updated_at", "version"}
+SKIPPED_FIELDS = {"created_at", "updated_at", "version", "session_generation"}
 SECRET_FIELDS = {"password_hash"}
 SECRET = "***"
 
