@@ -3,10 +3,14 @@
 It holds what all lists share: who may read and write, Russian formats, exact money fields,
 the rows a batch operation acts on (ticked or found), and refusing deletes that would orphan.
 """
+import json
+import math
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import abort, flash, redirect, request, url_for
+from flask import Response, abort, flash, make_response, redirect, request, url_for
+from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
@@ -26,12 +30,16 @@ from services.references import referrers
 
 from .bulk_edit import BulkEditMixin
 from .export import ExportMixin
-from .fields import MoneyField, RussianDateField
+from .fields import MAX_YEAR, MIN_YEAR, MoneyField, RussianDateField
 from .history import HistoryMixin
 from .ids import parse_id, parse_ids
 from .locking import OptimisticLockMixin
 from .permissions import EDITORS, EVERYONE, PermissionMixin, current_role  # noqa: F401  (re-exported)
 from .tools import ListTool, ListTools  # noqa: F401  (ListTool is imported from here by views)
+
+
+MAX_FILTER_INT = 2**63 - 1  # BIGINT: anything past it is an overflow on SQLite and PostgreSQL
+MAX_FILTER_NUMBER = 10**13  # NUMERIC(15, 2), the widest number column (money)
 
 
 # SQLAlchemy type -> the kind of cell a workbook writes and an import reads.
@@ -114,6 +122,40 @@ class FiltersConverter(FilterConverter):
         return [f(column, name, **kwargs) for f in self.float_filters]
 
 
+MAX_PAGE = 1_000_000
+
+
+def bounded_int(text, low: int, high: int) -> int | None:
+    """An ASCII whole number within [low, high] from a query argument, or None."""
+    text = (text or "").strip()
+    if not re.fullmatch(r"-?[0-9]{1,12}", text):
+        return None
+    number = int(text)
+    return number if low <= number <= high else None
+
+
+def filter_value_ok(flt, value: str) -> bool:
+    """Can ``flt`` use ``value``? Its own clean() must accept it, and numbers must fit the database."""
+    if len(value) > 1000:
+        return False
+    try:
+        if not flt.validate(value):
+            return False
+        cleaned = flt.clean(value)
+    except Exception:  # noqa: BLE001 - enum filters raise KeyError, others TypeError/ValueError/OverflowError
+        return False
+    for item in cleaned if isinstance(cleaned, (list, tuple)) else [cleaned]:
+        if isinstance(item, bool):
+            continue
+        if isinstance(item, int) and abs(item) > MAX_FILTER_INT:
+            return False
+        if isinstance(item, (float, Decimal)) and not (math.isfinite(item) and abs(item) < MAX_FILTER_NUMBER):
+            return False
+        if isinstance(item, (date, datetime)) and not (MIN_YEAR <= item.year <= MAX_YEAR):
+            return False
+    return True
+
+
 class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, OptimisticLockMixin, HistoryMixin,
                        ListTools, ModelView):
     """Flask-Admin's SQLAlchemy view, secured and localised. Subclasses declare columns only."""
@@ -167,6 +209,56 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
         return self.may_write() and self.allow_delete
 
     allow_create = allow_edit = allow_delete = True
+
+    def _get_list_filter_args(self):
+        """Flask-Admin's, with every value checked in one place: a value a filter can't use (an unknown
+        enum member, a number past the column's range, NaN) is dropped with the panel's message."""
+        if not self._filters:
+            return None
+        filters = []
+        for arg in request.args:
+            if not arg.startswith("flt") or "_" not in arg:
+                continue
+            pos, key = arg[3:].split("_", 1)
+            if key not in self._filter_args:
+                continue
+            idx, flt = self._filter_args[key]
+            value = request.args[arg]
+            if filter_value_ok(flt, value):
+                filters.append((pos, (idx, str(flt.name), value)))
+            else:
+                flash(self.get_invalid_value_msg(value[:100], flt), "error")
+        return [v[1] for v in sorted(filters, key=lambda n: n[0])]
+
+    def _get_list_extra_args(self):
+        # Page and sort numbers as Flask-Admin reads them (type=int) can be negative or past any range.
+        args = super()._get_list_extra_args()
+        args.page = bounded_int(request.args.get("page"), 0, MAX_PAGE) or 0
+        args.sort = bounded_int(request.args.get("sort"), 0, 10_000)
+        args.sort_desc = bool(bounded_int(request.args.get("desc"), 0, 1))
+        if args.search is not None and len(args.search) > 500:
+            args.search = args.search[:500]
+        return args
+
+    @expose("/ajax/lookup/")
+    def ajax_lookup(self):
+        # Flask-Admin's, with the picker's paging bounded (a negative OFFSET is an error on PostgreSQL).
+        loader = self._form_ajax_refs.get(request.args.get("name", ""))
+        if not loader:
+            abort(404)
+        offset = bounded_int(request.args.get("offset"), 0, 100_000) or 0
+        limit = bounded_int(request.args.get("limit"), 1, 100) or 10
+        query = (request.args.get("query") or "")[:200]
+        data = [loader.format(m) for m in loader.get_list(query, offset, limit)]
+        return Response(json.dumps(data), mimetype="application/json")
+
+    @expose("/ajax/update/", methods=("POST",))
+    def ajax_update(self):
+        # Flask-Admin answers a refused inline value (or a missing record) with 500; it is the user's input: 400.
+        response = make_response(super().ajax_update())
+        if response.status_code == 500:
+            response.status_code = 400
+        return response
 
     def _get_filter_groups(self):
         # Drop-down options come from the database: read them per request, not once at start-up.

@@ -9,6 +9,10 @@ from wtforms.validators import ValidationError
 
 from models.checks import CheckError
 
+# Dates a form, a filter or an import accepts: older or later ones are typing mistakes (01.01.0001).
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+
 
 class MoneyField(DecimalField):
     """Rubles with a decimal comma and group spaces allowed."""
