@@ -11,6 +11,7 @@ from .changelog import ChangeLogView
 from .auth import LoginView, LogoutView, load_user
 from .contracts import ContractView, SupplierView
 from .dashboard import DashboardView
+from .errors import register_error_pages
 from .org import AssetCategoryView, DepartmentView, EmployeeView
 from .premises import BuildingView, RoomView
 from .reports import ContractsRegisterView, InventoryListView, ResponsibleAssetsView
@@ -34,6 +35,7 @@ def init_admin(app) -> Admin:
 
     login_manager.user_loader(load_user)
     login_manager.login_view = "login.index"
+    register_error_pages(app)
     admin = Admin(
         app,
         name=_l("Khozchast"),

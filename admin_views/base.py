@@ -9,7 +9,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import Response, abort, flash, make_response, redirect, request, url_for
+from flask import Response, abort, current_app, flash, make_response, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
@@ -20,9 +20,8 @@ from flask_admin.model import typefmt
 from flask_admin.model.filters import convert
 from flask_admin.model.form import converts
 from flask_babel import format_date, format_datetime, format_decimal, gettext
-from flask_wtf import FlaskForm
-from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, Integer, Numeric, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from models import ChangeLogEntry, LabeledEnum, Money, db
 from models.labels import ENTITY_LABELS, FIELD_LABELS
@@ -30,7 +29,8 @@ from services.references import referrers
 
 from .bulk_edit import BulkEditMixin
 from .export import ExportMixin
-from .fields import MAX_YEAR, MIN_YEAR, MoneyField, RussianDateField
+from .fields import (MAX_YEAR, MIN_YEAR, CleanForm, MoneyField, NumberField, PickerField, RecordSelectField,
+                     RussianDateField, WholeNumberField)
 from .history import HistoryMixin
 from .ids import parse_id, parse_ids
 from .locking import OptimisticLockMixin
@@ -97,8 +97,8 @@ FORMATTERS = {LabeledEnum: _label, datetime: _datetime, date: _date, Decimal: _m
 FORMATTERS.update(typefmt.BASE_FORMATTERS)
 
 
-class ModelForm(FlaskForm):
-    """Flask-WTF's form (CSRF token) that, like Flask-Admin's own BaseForm, remembers the record it edits:
+class ModelForm(CleanForm):
+    """Flask-WTF's form (CSRF token, the panel's text rules) that, like Flask-Admin's own BaseForm, remembers the record it edits:
     Flask-Admin's Unique validator needs ``_obj`` or it refuses every edit of a unique field."""
 
     def __init__(self, *args, obj=None, **kwargs):
@@ -106,10 +106,38 @@ class ModelForm(FlaskForm):
         super().__init__(*args, obj=obj, **kwargs)
 
 
+def _limits(column) -> dict:
+    """The column's declared range (``info={"min": 0}``), for the number fields."""
+    info = column.info if column is not None else {}
+    return {key: info[name] for key, name in (("minimum", "min"), ("maximum", "max")) if info.get(name) is not None}
+
+
 class ModelConverter(AdminModelConverter):
+    """Flask-Admin's converter with the panel's fields: numbers that fit their column, ASCII whole
+    numbers, dd.mm.yyyy dates, pickers that refuse unknown records."""
+
     @converts("Money")
-    def conv_money(self, field_args, **extra):
-        return MoneyField(**field_args)
+    def conv_money(self, field_args, column=None, **extra):
+        return MoneyField(**_limits(column), **field_args)
+
+    @converts("Numeric")  # same name: replaces Flask-Admin's DecimalField (which takes NaN and 1e309)
+    def handle_decimal_types(self, column, field_args, **extra):
+        field_args.pop("places", None)
+        return NumberField(digits=column.type.precision or 15, places=column.type.scale or 0, **_limits(column),
+                           **field_args)
+
+    @converts("Integer")  # same name: replaces Flask-Admin's IntegerField
+    def handle_integer_types(self, column, field_args, **extra):
+        return WholeNumberField(**_limits(column), **field_args)
+
+    def _model_select_field(self, prop, multiple, remote_model, **kwargs):
+        if multiple:
+            return super()._model_select_field(prop, multiple, remote_model, **kwargs)
+        loader = getattr(self.view, "_form_ajax_refs", {}).get(prop.key)
+        if loader:
+            return PickerField(loader, **kwargs)
+        kwargs.setdefault("query_factory", lambda: db.session.query(remote_model))
+        return RecordSelectField(**kwargs)
 
     @converts("Date")
     def convert_date(self, field_args, **extra):  # same name: replaces Flask-Admin's ISO date field
@@ -125,6 +153,19 @@ class FiltersConverter(FilterConverter):
 MAX_PAGE = 1_000_000
 
 
+def _out_of_column_range(flt, value: str) -> bool:
+    """An INTEGER column compared with a number past its range: an error on PostgreSQL."""
+    column = getattr(flt, "column", None)
+    if not isinstance(getattr(column, "type", None), Integer) or isinstance(column.type, BigInteger):
+        return False
+    try:
+        cleaned = flt.clean(value)
+    except Exception:  # noqa: BLE001 - filter_value_ok has refused it already
+        return True
+    items = cleaned if isinstance(cleaned, (list, tuple)) else [cleaned]
+    return any(isinstance(i, int) and not isinstance(i, bool) and abs(i) > 2**31 - 1 for i in items)
+
+
 def bounded_int(text, low: int, high: int) -> int | None:
     """An ASCII whole number within [low, high] from a query argument, or None."""
     text = (text or "").strip()
@@ -132,6 +173,26 @@ def bounded_int(text, low: int, high: int) -> int | None:
         return None
     number = int(text)
     return number if low <= number <= high else None
+
+
+_UNIQUE = re.compile(r'UNIQUE constraint failed: ([\w.]+(?:, [\w.]+)*)|unique constraint "uq_(\w+)"', re.I)
+
+
+def database_refusal(exc: IntegrityError, model) -> str:
+    """What a refused write means, in the user's words: a duplicate of named fields, or a conflict."""
+    found = _UNIQUE.search(str(exc.orig))
+    if found:
+        table = model.__tablename__
+        if found.group(1):
+            names = [part.split(".")[-1] for part in found.group(1).split(", ")]
+        else:  # PostgreSQL names the constraint: uq_<table>_<column>[_<column>…]
+            suffix = found.group(2)[len(table) + 1:] if found.group(2).startswith(table + "_") else found.group(2)
+            names = [c.key for c in model.__table__.columns if re.search(rf"(?:^|_){c.key}(?:_|$)", suffix)] or [suffix]
+        labels = [str(FIELD_LABELS.get(name, name)) for name in names]
+        return gettext("A record with the same %(fields)s already exists; nothing was saved.",
+                       fields=", ".join(labels))
+    return gettext("The change conflicts with existing data (a related record is missing or a value is out of "
+                   "range); nothing was saved.")
 
 
 def filter_value_ok(flt, value: str) -> bool:
@@ -224,7 +285,7 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
                 continue
             idx, flt = self._filter_args[key]
             value = request.args[arg]
-            if filter_value_ok(flt, value):
+            if filter_value_ok(flt, value) and not (value.strip() and _out_of_column_range(flt, value)):
                 filters.append((pos, (idx, str(flt.name), value)))
             else:
                 flash(self.get_invalid_value_msg(value[:100], flt), "error")
@@ -349,11 +410,20 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
         return None if pk is None else db.session.get(self.model, pk)
 
     def handle_view_exception(self, exc):
+        # The database's own words (SQL, parameters, constraint names) are for the log, never for the page.
         if isinstance(exc, IntegrityError):
-            flash(gettext("The change conflicts with existing data (%(detail)s); nothing was saved.",
-                          detail=str(exc.orig).splitlines()[0]), "error")
+            current_app.logger.warning("refused by the database: %s", exc.orig)
+            flash(database_refusal(exc, self.model), "error")
             return True
-        return super().handle_view_exception(exc)
+        if isinstance(exc, SQLAlchemyError):
+            current_app.logger.error("database error", exc_info=exc)
+            flash(gettext("The database refused the change; nothing was saved."), "error")
+            return True
+        if super().handle_view_exception(exc):  # Flask-Admin shows a ValidationError's own message
+            return True
+        current_app.logger.error("error while saving", exc_info=exc)
+        flash(gettext("The change could not be saved; nothing was saved. The error has been logged."), "error")
+        return True
 
     def entity_label(self):
         return ENTITY_LABELS[self.model.__tablename__][0]

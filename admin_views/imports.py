@@ -24,7 +24,7 @@ from reports.workbook import Column, Formats, content_disposition, export_filena
 from services import importer
 from services.import_files import MAX_BYTES
 
-from .base import ListTool
+from .base import ListTool, database_refusal
 
 SESSION_KEY = "import_upload"
 STALE_SECONDS = 24 * 3600  # uploads nobody confirmed are cleaned up on the next upload
@@ -178,9 +178,7 @@ class ImportMixin:
             return redirect(url_for(".import_preview"))
         except (importer.ConcurrentChange, IntegrityError) as exc:
             db.session.rollback()
-            message = exc.args[0] if isinstance(exc, importer.ConcurrentChange) else gettext(
-                "The change conflicts with existing data (%(detail)s); nothing was saved.",
-                detail=str(exc.orig).splitlines()[0])
+            message = exc.args[0] if isinstance(exc, importer.ConcurrentChange) else database_refusal(exc, self.model)
             flash(str(message), "error")
             return redirect(url_for(".import_preview"))
         self._discard()

@@ -8,9 +8,8 @@ from flask_admin.actions import action
 from flask_admin.model.template import EditRowAction
 from flask_babel import gettext, lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import inspect, select
-from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from models import (LOCKED_STATUSES, Asset, Employee, WriteOffAct, WriteOffForm, WriteOffReason,
@@ -22,6 +21,7 @@ from services import write_off as wo
 from services.depreciation import off_balance_account
 
 from .base import EDITORS, EVERYONE, ListTool, SecuredModelView, current_role
+from .fields import CleanForm, RussianDateField
 from .ids import parse_id, parse_ids
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,14 +43,14 @@ def _employees():
     return [(i, f"{n} ({p})" if p else n) for i, n, p in rows]
 
 
-class DraftForm(FlaskForm):
+class DraftForm(CleanForm):
     ids = HiddenField()
-    act_date = DateField(_l("Act date"), validators=[DataRequired()], default=date.today)
+    act_date = RussianDateField(_l("Act date"), validators=[DataRequired()], default=date.today)
     form = SelectField(FIELD_LABELS["form"], choices=WriteOffForm.choices(), default=WriteOffForm.f0504104.value)
     reason = SelectField(FIELD_LABELS["reason"], choices=WriteOffReason.choices())
     reason_details = TextAreaField(FIELD_LABELS["reason_details"], validators=[Optional()])
     evidence_number = StringField(FIELD_LABELS["evidence_number"], validators=[Optional(), Length(max=50)])
-    evidence_date = DateField(FIELD_LABELS["evidence_date"], validators=[Optional()])
+    evidence_date = RussianDateField(FIELD_LABELS["evidence_date"], validators=[Optional()])
     responsible = SelectField(FIELD_LABELS["responsible"], coerce=parse_id,
                               validators=[Optional()])
     chair = SelectField(FIELD_LABELS["chair"], coerce=parse_id)
@@ -74,9 +74,9 @@ class DraftForm(FlaskForm):
             raise ValidationError(gettext("The commission needs a chair and at least two other members."))
 
 
-class DisposeForm(FlaskForm):
+class DisposeForm(CleanForm):
     ids = HiddenField()
-    disposed_on = DateField(FIELD_LABELS["disposed_on"], validators=[DataRequired()], default=date.today)
+    disposed_on = RussianDateField(FIELD_LABELS["disposed_on"], validators=[DataRequired()], default=date.today)
     document = StringField(FIELD_LABELS["disposal_document"], validators=[DataRequired(), Length(max=200)])
 
 

@@ -11,3 +11,7 @@ from .changelog import ChangeLogEntry  # noqa: F401
 from .transfers import Transfer, TransferLine  # noqa: F401
 from .writeoffs import WriteOffAct, WriteOffForm, WriteOffLine, WriteOffReason, WriteOffStatus  # noqa: F401
 from .depreciation import DepreciationPosting  # noqa: F401
+
+from .limits import range_checks  # noqa: E402
+
+range_checks(Base.metadata)

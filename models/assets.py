@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Tracked
 from .types import LabeledEnum, Money, enum_column
+from .limits import NON_NEGATIVE, YEAR
 
 
 class PropertyKind(LabeledEnum):
@@ -24,7 +25,7 @@ class AssetCategory(Tracked, Base):
     okof_code: Mapped[str | None] = mapped_column(String(20))
     balance_account: Mapped[str] = mapped_column(String(20), index=True)
     property_kind: Mapped[PropertyKind] = mapped_column(enum_column(PropertyKind), index=True)
-    default_useful_life_months: Mapped[int | None] = mapped_column(Integer)
+    default_useful_life_months: Mapped[int | None] = mapped_column(Integer, info=NON_NEGATIVE)
 
     def __str__(self):
         return self.name
@@ -55,12 +56,12 @@ class Asset(Tracked, Base):
     name: Mapped[str] = mapped_column(String(300), index=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("asset_category.id", ondelete="RESTRICT"), index=True)
     serial_number: Mapped[str | None] = mapped_column(String(100), index=True)
-    year_made: Mapped[int | None] = mapped_column(Integer)
+    year_made: Mapped[int | None] = mapped_column(Integer, info=YEAR)
     accepted_on: Mapped[date | None] = mapped_column(Date, index=True)
     commissioned_on: Mapped[date | None] = mapped_column(Date, index=True)
-    book_value: Mapped[Decimal] = mapped_column(Money, index=True)
-    depreciation: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
-    useful_life_months: Mapped[int | None] = mapped_column(Integer)
+    book_value: Mapped[Decimal] = mapped_column(Money, index=True, info=NON_NEGATIVE)
+    depreciation: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"), info=NON_NEGATIVE)
+    useful_life_months: Mapped[int | None] = mapped_column(Integer, info=NON_NEGATIVE)
     balance_account: Mapped[str | None] = mapped_column(String(20), index=True)
     status: Mapped[AssetStatus] = mapped_column(enum_column(AssetStatus), default=AssetStatus.in_use, index=True)
     responsible_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id", ondelete="RESTRICT"), index=True)

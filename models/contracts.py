@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Tracked
 from .types import LabeledEnum, Money, enum_column
+from .limits import NON_NEGATIVE
 
 
 class Supplier(Tracked, Base):
@@ -71,8 +72,8 @@ class Contract(Tracked, Base):
     kind: Mapped[ContractKind] = mapped_column(enum_column(ContractKind), index=True)
     procurement_method: Mapped[ProcurementMethod] = mapped_column(enum_column(ProcurementMethod), index=True)
     ikz: Mapped[str | None] = mapped_column(String(36))
-    amount: Mapped[Decimal] = mapped_column(Money, index=True)
-    vat: Mapped[Decimal | None] = mapped_column(Money)
+    amount: Mapped[Decimal] = mapped_column(Money, index=True, info=NON_NEGATIVE)
+    vat: Mapped[Decimal | None] = mapped_column(Money, info=NON_NEGATIVE)
     starts_on: Mapped[date | None] = mapped_column(Date, index=True)
     ends_on: Mapped[date | None] = mapped_column(Date, index=True)
     status: Mapped[ContractStatus] = mapped_column(enum_column(ContractStatus), default=ContractStatus.draft, index=True)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Tracked
 from .types import LabeledEnum, enum_column
+from .limits import NON_NEGATIVE, YEAR
 
 
 class FuelType(LabeledEnum):
@@ -34,11 +35,11 @@ class Vehicle(Tracked, Base):
     vin: Mapped[str | None] = mapped_column(String(17), unique=True)
     make: Mapped[str] = mapped_column(String(100), index=True)
     model: Mapped[str] = mapped_column(String(100))
-    year_made: Mapped[int | None] = mapped_column(Integer)
+    year_made: Mapped[int | None] = mapped_column(Integer, info=YEAR)
     fuel_type: Mapped[FuelType] = mapped_column(enum_column(FuelType), index=True)
-    tank_capacity: Mapped[int | None] = mapped_column(Integer)
-    fuel_norm: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
-    odometer_km: Mapped[int | None] = mapped_column(Integer)
+    tank_capacity: Mapped[int | None] = mapped_column(Integer, info=NON_NEGATIVE)
+    fuel_norm: Mapped[Decimal | None] = mapped_column(Numeric(5, 2), info=NON_NEGATIVE)
+    odometer_km: Mapped[int | None] = mapped_column(Integer, info=NON_NEGATIVE)
     sts_number: Mapped[str | None] = mapped_column(String(20))
     pts_number: Mapped[str | None] = mapped_column(String(20))
     osago_policy: Mapped[str | None] = mapped_column(String(30))
@@ -74,7 +75,7 @@ class FuelCard(Tracked, Base):
     vehicle_id: Mapped[int | None] = mapped_column(ForeignKey("vehicle.id", ondelete="RESTRICT"), index=True)
     holder_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id", ondelete="RESTRICT"), index=True)
     fuel_type: Mapped[FuelType] = mapped_column(enum_column(FuelType), index=True)
-    monthly_limit_l: Mapped[int | None] = mapped_column(Integer)
+    monthly_limit_l: Mapped[int | None] = mapped_column(Integer, info=NON_NEGATIVE)
     valid_until: Mapped[date | None] = mapped_column(Date, index=True)
     status: Mapped[FuelCardStatus] = mapped_column(enum_column(FuelCardStatus), default=FuelCardStatus.active, index=True)
 

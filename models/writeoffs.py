@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .assets import AssetStatus
 from .base import Base, Tracked
 from .types import LabeledEnum, Money, enum_column
+from .limits import NON_NEGATIVE
 
 
 class WriteOffForm(LabeledEnum):
@@ -79,9 +80,9 @@ class WriteOffLine(Base):
     asset_id: Mapped[int] = mapped_column(ForeignKey("asset.id", ondelete="RESTRICT"), index=True)
     inventory_number: Mapped[str] = mapped_column(String(30))
     name: Mapped[str] = mapped_column(String(300))
-    book_value: Mapped[Decimal] = mapped_column(Money)
-    depreciation: Mapped[Decimal] = mapped_column(Money)
-    residual_value: Mapped[Decimal] = mapped_column(Money)
+    book_value: Mapped[Decimal] = mapped_column(Money, info=NON_NEGATIVE)
+    depreciation: Mapped[Decimal] = mapped_column(Money, info=NON_NEGATIVE)
+    residual_value: Mapped[Decimal] = mapped_column(Money, info=NON_NEGATIVE)
     previous_status: Mapped[AssetStatus] = mapped_column(enum_column(AssetStatus))
     condition: Mapped[str | None] = mapped_column(Text)
     conclusion: Mapped[str | None] = mapped_column(Text)

@@ -23,6 +23,7 @@ from models import Role, db
 from tests import factories as f
 
 BUDGET_SECONDS = 60
+STATUSES: dict = {}
 PUBLIC_ENDPOINTS = {"login", "logout"}
 
 NASTY = [
@@ -73,6 +74,7 @@ class Walk:
     def __init__(self, app, pool, rnd):
         self.app, self.pool, self.rnd = app, pool, rnd
         self.count = 0
+        self.statuses: dict = {}
         self.problems: list[str] = []
 
     def value(self):
@@ -93,6 +95,8 @@ class Walk:
             with self.app.app_context():
                 db.session.rollback()
             return None
+        self.statuses[(label.split(" ", 2)[-1], response.status_code)] = self.statuses.get(
+            (label.split(" ", 2)[-1], response.status_code), 0) + 1
         if response.status_code >= 500:
             self.problems.append(f"{label}: HTTP {response.status_code} ({method} {url})")
         if not response.direct_passthrough and response.mimetype in ("text/html", "application/json", "text/plain"):
@@ -285,10 +289,16 @@ def test_no_500_and_no_database_text_anywhere(app, client_as, records):
             walk_view(walk, clients[role], role, view)
         totals["requests"] += walk.count
         totals["walks"] += 1
+        for k, v in walk.statuses.items():
+            STATUSES[k] = STATUSES.get(k, 0) + v
         problems.extend(walk.problems)
 
     walk_all()
     print(f"\nfuzz: {totals['requests']} requests in {totals['walks']} walks, "
           f"{time.monotonic() - started:.0f} s, {db.engine.dialect.name if False else ''}".rstrip(", "))
+    import os
+    if os.environ.get("FUZZ_STATS"):
+        for k in sorted(STATUSES):
+            print(k, STATUSES[k])
     assert totals["requests"] > 500
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(dict.fromkeys(problems))
