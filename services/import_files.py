@@ -14,7 +14,10 @@ from itertools import chain
 
 from flask_babel import lazy_gettext as _l
 
+from .archive_limits import ArchiveRefused, check_archive
+
 MAX_BYTES = 20 * 1024 * 1024
+MAX_ROW_BYTES = 8 * 1024 * 1024  # one row of sheet XML; past it the row never closes (a damaged or hostile file)
 HEADER_SEARCH_ROWS = 20  # an export may put a title above the header
 
 # OLE compound file: an encrypted OOXML workbook (Excel wraps it in CFB) or an old .xls.
@@ -79,6 +82,10 @@ def _blank(cells) -> bool:
 # xlsx ---------------------------------------------------------------------------------------------
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list]]:
+    try:
+        check_archive(data)  # before anything is inflated: sizes, ratio, parts
+    except ArchiveRefused as exc:
+        raise ImportFileError(exc.message) from None
     from openpyxl import load_workbook
 
     try:
@@ -139,6 +146,9 @@ def _fast_rows(workbook, sheet):
             end = data.rfind(b"</row>") if chunk else len(data)
             if end < 0:
                 tail = data
+                if len(tail) > MAX_ROW_BYTES:
+                    raise ImportFileError(_l("A row of the sheet never ends (the file is damaged); it can't be "
+                                             "imported."))
                 continue
             if chunk:
                 end += len(b"</row>")
@@ -209,6 +219,11 @@ def _xlsx_iter(workbook, sheet, merges):
                     cells[c] = top_left.get(key)
             if not _blank(cells):
                 yield number, cells
+    except ImportFileError:
+        raise
+    except Exception:  # noqa: BLE001 - damaged internals: a shared string that isn't there, a number that isn't one…
+        raise ImportFileError(_l("The workbook is damaged (its sheet can't be read); save it again in Excel "
+                                 "and upload it.")) from None
     finally:
         workbook.close()
 
