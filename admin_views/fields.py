@@ -153,7 +153,8 @@ def text_filter(multiline: bool):
             return value
         bad = _bad_character(value, multiline)
         if bad is not None:
-            raise ValueError(_l("Contains a control character (code %(code)s); remove it.", code=f"U+{ord(bad):04X}"))
+            code = "U+%04X" % ord(bad)
+            raise ValueError(_l("Contains a control character (code %(code)s); remove it.", code=code))
         return value.strip()
     return clean
 
@@ -229,7 +230,7 @@ class RussianDateField(DateField):
     def process_formdata(self, valuelist):
         if valuelist and any(not ch.isascii() for ch in " ".join(v or "" for v in valuelist)):
             self.data = None
-            raise ValueError(self.gettext("Not a valid date value."))
+            raise ValueError(gettext("Not a valid date value."))
         super().process_formdata(valuelist)
 
     def pre_validate(self, form):

@@ -144,7 +144,7 @@ def test_every_kind_of_error_is_reported_with_row_and_column(app, world):
     assert (4, "КПП", "must be 9 characters: 4 digits, 2 digits or letters, 3 digits") in errors
     assert (5, "ОГРН/ОГРНИП", "invalid checksum") in errors
     assert (6, "Расчётный счёт", "control key does not match the BIK") in errors
-    assert (7, "БИК", "must be 9 digits starting with 04") in errors
+    assert (7, "БИК", "must be 9 digits starting with 04 (a bank) or 00, 01 (a Treasury office)") in errors
     assert (8, "Краткое наименование", "required") in errors and (8, "Полное наименование", "required") in errors
     assert (10, "ИНН", "the same record as row 9") in errors
     assert len(errors) == 9
