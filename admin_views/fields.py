@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask_admin.contrib.sqla.fields import QuerySelectField
 from flask_admin.form.widgets import DatePickerWidget
 from flask_admin.model.fields import AjaxSelectField
-from flask_babel import format_decimal, gettext, lazy_gettext as _l
+from flask_babel import format_decimal, gettext
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, ValidationError
@@ -64,17 +64,17 @@ class NumberField(DecimalField):
         text = _squeeze(valuelist[0])
         self.data = None
         if not _NUMBER.fullmatch(text):
-            raise ValueError(_l("Not a number: %(value)s", value=valuelist[0][:50]))
+            raise ValueError(gettext("Not a number: %(value)s", value=valuelist[0][:50]))
         number = Decimal(text.replace(",", "."))
         if self.places is not None:
             number = number.quantize(Decimal(1).scaleb(-self.places), rounding=ROUND_HALF_UP)
         whole_digits = self.digits - (self.places or 0)
         if abs(number) >= Decimal(10) ** whole_digits:
-            raise ValueError(_l("Too large: at most %(digits)s digits before the decimal comma.", digits=whole_digits))
+            raise ValueError(gettext("Too large: at most %(digits)s digits before the decimal comma.", digits=whole_digits))
         if self.minimum is not None and number < self.minimum:
-            raise ValueError(_l("Must not be less than %(min)s.", min=self.minimum))
+            raise ValueError(gettext("Must not be less than %(min)s.", min=self.minimum))
         if self.maximum is not None and number > self.maximum:
-            raise ValueError(_l("Must not be more than %(max)s.", max=self.maximum))
+            raise ValueError(gettext("Must not be more than %(max)s.", max=self.maximum))
         self.data = number
 
 
@@ -103,12 +103,12 @@ class WholeNumberField(IntegerField):
         text = _squeeze(valuelist[0])
         self.data = None
         if not _WHOLE.fullmatch(text) or len(text) > 12:
-            raise ValueError(_l("Not a whole number: %(value)s", value=valuelist[0][:50]))
+            raise ValueError(gettext("Not a whole number: %(value)s", value=valuelist[0][:50]))
         number = int(text)
         if number < self.minimum:
-            raise ValueError(_l("Must not be less than %(min)s.", min=self.minimum))
+            raise ValueError(gettext("Must not be less than %(min)s.", min=self.minimum))
         if number > self.maximum:
-            raise ValueError(_l("Must not be more than %(max)s.", max=self.maximum))
+            raise ValueError(gettext("Must not be more than %(max)s.", max=self.maximum))
         self.data = number
 
 
@@ -154,7 +154,7 @@ def text_filter(multiline: bool):
         bad = _bad_character(value, multiline)
         if bad is not None:
             code = "U+%04X" % ord(bad)
-            raise ValueError(_l("Contains a control character (code %(code)s); remove it.", code=code))
+            raise ValueError(gettext("Contains a control character (code %(code)s); remove it.", code=code))
         return value.strip()
     return clean
 

@@ -115,6 +115,9 @@ def test_a_forged_or_old_style_user_id_is_refused(app, users):
 def test_login_never_redirects_off_the_site(app, users, target):
     response = app.test_client().post("/admin/login/", query_string={"next": target},
                                       data={"username": "clerk", "password": PASSWORDS[Role.clerk]})
+    if "\x00" in target:  # refused before the login runs, like NUL anywhere
+        assert response.status_code == 400
+        return
     assert response.status_code == 302
     assert response.headers["Location"] == "/admin/"
 
