@@ -1,25 +1,15 @@
 """Khozchast: the support department's admin panel. ``create_app`` builds the Flask application."""
 import os
-import secrets
 from pathlib import Path
 
-from flask import Flask, g, redirect, request, session, url_for
-from flask_babel import Babel
-from flask_login import LoginManager, current_user
-from flask_migrate import Migrate
-from flask_wtf.csrf import CSRFProtect
+from flask import Flask, g, has_request_context, redirect, request, session, url_for
+from flask_login import current_user
 
+from extensions import HERE, TRANSLATIONS, babel, csp_nonce, csrf, login_manager, migrate
 from models import db
 from models.changelog import begin_batch
 
-HERE = Path(__file__).resolve().parent
-TRANSLATIONS = HERE / "translations"
 LANGUAGES = ("ru", "en")
-
-babel = Babel()
-login_manager = LoginManager()
-csrf = CSRFProtect()
-migrate = Migrate()
 
 
 def database_url(url: str | None, instance_path: str) -> str:
@@ -33,13 +23,6 @@ def database_url(url: str | None, instance_path: str) -> str:
     return url
 
 
-def csp_nonce() -> str:
-    """One nonce per request for every <script> of ours and Flask-Admin's (Admin(csp_nonce_generator=…))."""
-    if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(18)
-    return g.csp_nonce
-
-
 def content_security_policy() -> str:
     # Scripts only from us, and inline ones only with this request's nonce; inline style attributes
     # (Bootstrap, select2) are allowed, they cannot run code.
@@ -48,6 +31,8 @@ def content_security_policy() -> str:
 
 
 def select_locale():
+    if not has_request_context():
+        return "ru"  # CLI commands and jobs speak the panel's default language
     if session.get("lang") in LANGUAGES:
         return session["lang"]
     if current_user and current_user.is_authenticated:

@@ -21,16 +21,13 @@ class AssetView(ImportMixin, TransferActionMixin, WriteOffAssetMixin, SecuredMod
     column_sortable_list = ("inventory_number", "name", ("category", "category.name"), "status", "book_value",
                             ("responsible", "responsible.full_name"), ("department", "department.name"),
                             "commissioned_on")
-    column_filters = ("status", pickers.by(Asset.category_id, "category"),
-                      pickers.by(Asset.department_id, "department"),
-                      pickers.by(Asset.responsible_id, "responsible"), pickers.by(Asset.room_id, "room"), pickers.InBuilding(Asset.room_id),
-                      pickers.by(Asset.supplier_id, "supplier"), "balance_account", "accepted_on",
-                      "commissioned_on", "book_value", "written_off_on")
+    column_filters = ("status", pickers.by(Asset.category_id), pickers.by(Asset.department_id),
+                      pickers.by(Asset.responsible_id), pickers.by(Asset.room_id), pickers.InBuilding(Asset.room_id),
+                      pickers.by(Asset.supplier_id), "balance_account", "accepted_on", "commissioned_on", "book_value",
+                      "written_off_on")
     form_columns = ("inventory_number", "name", "category", "serial_number", "year_made", "accepted_on",
                     "commissioned_on", "book_value", "depreciation", "useful_life_months", "balance_account",
                     "status", "responsible", "department", "room", "supplier", "contract", "notes")
-    form_ajax_refs = {"responsible": pickers.EMPLOYEE, "room": pickers.ROOM, "supplier": pickers.SUPPLIER,
-                      "contract": pickers.CONTRACT}
     # What the accountant takes to Excel, and what an import reads back.
     column_export_list = ("inventory_number", "name", "category", "serial_number", "year_made", "accepted_on",
                           "commissioned_on", "book_value", "depreciation", "residual_value", "useful_life_months",
@@ -41,7 +38,5 @@ class AssetView(ImportMixin, TransferActionMixin, WriteOffAssetMixin, SecuredMod
     column_default_sort = "inventory_number"
     # Lists load their related rows with the page, not one query per row.
     column_auto_select_related = True
-    bulk_edit_fields = ("status", "responsible", "department", "room", "category", "balance_account",
-                        "useful_life_months", "supplier", "contract", "commissioned_on", "notes")
     # Write-off statuses are set only through a write-off act.
     bulk_edit_excluded_choices = {"status": tuple(s.value for s in LOCKED_STATUSES)}

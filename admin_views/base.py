@@ -9,7 +9,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import Response, abort, current_app, flash, make_response, redirect, request, url_for
+from flask import Response, abort, current_app, flash, g, make_response, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
@@ -19,40 +19,36 @@ from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.model import typefmt
 from flask_admin.model.filters import convert
 from flask_admin.model.form import converts
-from flask_babel import format_date, format_datetime, format_decimal, gettext
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, Integer, Numeric, select
+from flask_babel import gettext
+from sqlalchemy import BigInteger, Integer, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from models import ChangeLogEntry, LabeledEnum, Money, db
-from models.labels import ENTITY_LABELS, FIELD_LABELS
+from models import ChangeLogEntry, LabeledEnum, db
+from models.kinds import column_kind
+from models.labels import FIELD_LABELS
+from models.registry import entity_labels
+from models.rules import column_checks
+from services.display import display, display_date, display_datetime, display_money
 from services.references import referrers
 
 from .bulk_edit import BulkEditMixin
 from .export import ExportMixin
-from .fields import (MAX_YEAR, MIN_YEAR, CleanForm, MoneyField, NumberField, PickerField, RecordSelectField,
-                     RussianDateField, WholeNumberField)
+from . import pickers
+from .fields import (MAX_YEAR, MIN_YEAR, Checked, CleanForm, MoneyField, NumberField, PickerField,
+                     RecordSelectField, RussianDateField, WholeNumberField)
+from .errors import database_refusal
 from .history import HistoryMixin
 from .ids import parse_id, parse_ids
 from .locking import OptimisticLockMixin
+from .checks import check_declarations
+from .rulesets import RuleSetMixin
+from .selection import Selection
 from .permissions import EDITORS, EVERYONE, PermissionMixin, current_role  # noqa: F401  (re-exported)
 from .tools import ListTool, ListTools  # noqa: F401  (ListTool is imported from here by views)
 
 
 MAX_FILTER_INT = 2**63 - 1  # BIGINT: anything past it is an overflow on SQLite and PostgreSQL
 MAX_FILTER_NUMBER = 10**13  # NUMERIC(15, 2), the widest number column (money)
-
-
-# SQLAlchemy type -> the kind of cell a workbook writes and an import reads.
-def column_kind(column) -> str:
-    if isinstance(column.type, Money):
-        return "money"
-    for sa_type, kind in ((Boolean, "bool"), (DateTime, "datetime"), (Date, "date"), (Integer, "int"),
-                          (Numeric, "number")):
-        if isinstance(column.type, sa_type):
-            return kind
-    if getattr(column.type, "enum_class", None):
-        return "enum"
-    return "text"
 
 
 class RoleAccess:
@@ -77,23 +73,10 @@ def enum_value(value):
     return value.value if isinstance(value, LabeledEnum) else value
 
 
-def _date(view, value, name):
-    return format_date(value, "dd.MM.yyyy")
-
-
-def _datetime(view, value, name):
-    return format_datetime(value, "dd.MM.yyyy HH:mm")
-
-
-def _money(view, value, name):
-    return format_decimal(value, "#,##0.00")
-
-
-def _label(view, value, name):
-    return str(value.label)
-
-
-FORMATTERS = {LabeledEnum: _label, datetime: _datetime, date: _date, Decimal: _money}
+FORMATTERS = {LabeledEnum: lambda view, value, name: display(value),
+              datetime: lambda view, value, name: display_datetime(value),
+              date: lambda view, value, name: display_date(value),
+              Decimal: lambda view, value, name: display_money(value)}
 FORMATTERS.update(typefmt.BASE_FORMATTERS)
 
 
@@ -122,6 +105,7 @@ class ModelConverter(AdminModelConverter):
 
     @converts("Numeric")  # same name: replaces Flask-Admin's DecimalField (which takes NaN and 1e309)
     def handle_decimal_types(self, column, field_args, **extra):
+        # Areas, norms: typed with a decimal comma like money, to the column's scale.
         field_args.pop("places", None)
         return NumberField(digits=column.type.precision or 15, places=column.type.scale or 0, **_limits(column),
                            **field_args)
@@ -175,26 +159,6 @@ def bounded_int(text, low: int, high: int) -> int | None:
     return number if low <= number <= high else None
 
 
-_UNIQUE = re.compile(r'UNIQUE constraint failed: ([\w.]+(?:, [\w.]+)*)|unique constraint "uq_(\w+)"', re.I)
-
-
-def database_refusal(exc: IntegrityError, model) -> str:
-    """What a refused write means, in the user's words: a duplicate of named fields, or a conflict."""
-    found = _UNIQUE.search(str(exc.orig))
-    if found:
-        table = model.__tablename__
-        if found.group(1):
-            names = [part.split(".")[-1] for part in found.group(1).split(", ")]
-        else:  # PostgreSQL names the constraint: uq_<table>_<column>[_<column>…]
-            suffix = found.group(2)[len(table) + 1:] if found.group(2).startswith(table + "_") else found.group(2)
-            names = [c.key for c in model.__table__.columns if re.search(rf"(?:^|_){c.key}(?:_|$)", suffix)] or [suffix]
-        labels = [str(FIELD_LABELS.get(name, name)) for name in names]
-        return gettext("A record with the same %(fields)s already exists; nothing was saved.",
-                       fields=", ".join(labels))
-    return gettext("The change conflicts with existing data (a related record is missing or a value is out of "
-                   "range); nothing was saved.")
-
-
 def filter_value_ok(flt, value: str) -> bool:
     """Can ``flt`` use ``value``? Its own clean() must accept it, and numbers must fit the database."""
     if len(value) > 1000:
@@ -218,7 +182,7 @@ def filter_value_ok(flt, value: str) -> bool:
 
 
 class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, OptimisticLockMixin, HistoryMixin,
-                       ListTools, ModelView):
+                       ListTools, RuleSetMixin, ModelView):
     """Flask-Admin's SQLAlchemy view, secured and localised. Subclasses declare columns only."""
 
     form_base_class = ModelForm  # CSRF token on every form, delete and action
@@ -236,11 +200,33 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
     details_template = "admin/khozchast_details.html"
 
     def __init__(self, model, session=None, **kwargs):
-        one, many = ENTITY_LABELS[model.__tablename__]
+        check_declarations(self, model)  # before Flask-Admin reads them: a clear message, at start-up
+        one, many = entity_labels(model.__tablename__)
         kwargs.setdefault("name", many)
         self.column_labels = {**FIELD_LABELS, **(self.column_labels or {})}
         self._enum_choices(model)
+        self._declared_checks(model)
+        self._declared_pickers(model)
         super().__init__(model, session or db, **kwargs)
+
+    def _declared_checks(self, model):
+        """Each column's declared check validates its form field (and normalises what was typed)."""
+        form_args = dict(self.form_args or {})
+        for attr, check in column_checks(model).items():
+            args = dict(form_args.get(attr, {}))
+            args["validators"] = [*args.get("validators", ()), Checked(check)]
+            form_args[attr] = args
+        self.form_args = form_args
+
+    def _declared_pickers(self, model):
+        """Every many-to-one field of the form is a search-as-you-type picker over its target's search fields."""
+        refs = dict(self.form_ajax_refs or {})
+        for rel in model.__mapper__.relationships:
+            target = rel.mapper.class_
+            if (rel.direction.name == "MANYTOONE" and rel.key in (self.form_columns or ()) and rel.key not in refs
+                    and getattr(target, "search_fields", None)):
+                refs[rel.key] = pickers.picker(target)
+        self.form_ajax_refs = refs
 
     def _enum_choices(self, model):
         """Show and offer every enum column by its translated label."""
@@ -356,18 +342,23 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
 
     # The rows a batch operation acts on.
     def found_query(self):
-        """Every row the list shows now: its search, filters and sort, without paging."""
+        """Every row the list shows now: its search, filters and sort, without paging (and without the
+        count the list page would run: nobody sees it)."""
         args = self._get_list_extra_args()
         sort = self._get_column_by_idx(args.sort)
-        _count, query = self.get_list(
-            0, sort[0] if sort else None, args.sort_desc, args.search, args.filters,
-            execute=False, page_size=0,
-        )
+        g.list_without_count = True
+        try:
+            _count, query = self.get_list(
+                0, sort[0] if sort else None, args.sort_desc, args.search, args.filters,
+                execute=False, page_size=0,
+            )
+        finally:
+            g.list_without_count = False
         return query
 
-    def selected_query(self, ids):
-        pk = getattr(self.model, self._primary_key)
-        return self.get_query().filter(pk.in_(parse_ids(ids)))
+    def selection(self, ids=None) -> Selection:
+        """The rows a batch tool acts on: the ticked ones, or everything the list found (``found=1``)."""
+        return Selection.from_request(self, ids)
 
     def batch_ids_query(self, batch_id):
         """Ids of the records of this view's table that one change-log batch touched."""
@@ -379,20 +370,22 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
     def _narrow_to_batch(self, query):
         batch_id = request.args.get("batch") if request else None
         if batch_id:
-            query = query.filter(getattr(self.model, self._primary_key).in_(self.batch_ids_query(batch_id)))
+            query = query.filter(getattr(self.model, self.scaffold_pk()).in_(self.batch_ids_query(batch_id)))
         return query
 
     def get_query(self):
         return self._narrow_to_batch(super().get_query())
 
     def get_count_query(self):
+        if g.get("list_without_count"):
+            return None
         return self._narrow_to_batch(super().get_count_query())
 
     # Deletes never orphan: say what still refers to the record.
     def delete_model(self, model):
         blocking = referrers(db.session, model)  # self.session is the Flask-SQLAlchemy handle, not a session
         if blocking:
-            what = ", ".join(f"{ENTITY_LABELS.get(t, (t, t))[1]}: {n}" for t, n in blocking)
+            what = ", ".join(f"{entity_labels(t)[1]}: {n}" for t, n in blocking)
             flash(gettext("Cannot delete «%(record)s»: it is still referred to by %(what)s.",
                           record=str(model), what=what), "error")
             return False
@@ -402,7 +395,7 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
             admin_lazy_gettext("Are you sure you want to delete selected records?"))
     def action_delete(self, ids):
         # Ticked ids arrive as text; PostgreSQL (psycopg 3 binds them as VARCHAR) won't compare them with integers.
-        return super().action_delete(tuple(parse_ids(ids)))
+        return super().action_delete(tuple(self.selection(ids).ticked))
 
     def get_one(self, id):
         # ``?id=`` and ``list_form_pk`` of every details, edit, delete and inline edit: not an id, no record.
@@ -426,14 +419,14 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
         return True
 
     def entity_label(self):
-        return ENTITY_LABELS[self.model.__tablename__][0]
+        return entity_labels(self.model.__tablename__)[0]
 
     def filter_args(self, *conditions) -> dict[str, str]:
         """Query-string arguments that apply list filters, each given as
         (column key, filter class, value); used to link to a filtered list."""
         args = {}
         for pos, (key, flt_class, value) in enumerate(conditions):
-            for idx, flt in enumerate(self._filters or ()):
+            for idx, flt in enumerate(self.get_filters() or ()):
                 if type(flt) is flt_class and getattr(getattr(flt, "column", None), "key", None) == key:
                     args[f"flt{pos}_{self.get_filter_arg(idx, flt)}"] = value
                     break

@@ -5,20 +5,25 @@ view's own create-form fields (same validators, money fields, ajax pickers); onl
 change; nullable ones can be cleared. Preview, then apply, are ``services.bulk_edit``.
 """
 from collections import Counter
-from datetime import date, datetime
-from decimal import Decimal
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
-from flask_babel import format_date, format_datetime, format_decimal, gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 
-from models import ChangeLogEntry, LabeledEnum, db
+from models import ChangeLogEntry, db
 from models.changelog import plain
+from models.names import related_names
 from services import bulk_edit
 from services.audit import from_plain
+from services.display import display
+
+from .selection import Selection
+from .tools import ListTool
+
+from .transaction import REFUSED, in_transaction
 
 from .ids import parse_ids
 
@@ -50,7 +55,14 @@ def load_token(table, token: str):
 
 
 class BulkEditMixin:
-    bulk_edit_fields: tuple = ()
+    @property
+    def bulk_edit_fields(self) -> tuple:
+        """Form fields for the model's declared ``bulk_editable`` attributes (a foreign key by its relationship)."""
+        mapper = self.model.__mapper__
+        by_column = {mapper.get_property_by_column(next(iter(rel.local_columns))).key: rel.key
+                     for rel in mapper.relationships if rel.direction.name == "MANYTOONE" and len(rel.local_columns) == 1}
+        names = (by_column.get(attr, attr) for attr in getattr(self.model, "bulk_editable", ()))
+        return tuple(n for n in names if n in (self.form_columns or ()))
     # field -> values a bulk edit may not set (e.g. write-off statuses, set only through an act)
     bulk_edit_excluded_choices: dict = {}
     bulk_edit_template = "admin/bulk_edit/form.html"
@@ -80,13 +92,12 @@ class BulkEditMixin:
         return count, data
 
     def list_tools(self):
-        from .base import ListTool  # base imports this module
 
-        tools = list(getattr(super(), "list_tools", lambda: [])())
+        tools = list(getattr(super(), "list_tools", list)())
         if self.bulk_edit_enabled():
             count = g.get("khozchast_list_count")
             if count is None:
-                count = self.found_query().order_by(None).count()
+                count = Selection(self, None).count(db.session)
             tools.append(ListTool("bulk-edit-found", _("Edit all found (%(count)s)", count=count),
                                   url_for(".bulk_edit_view", **request.args), icon="fa-pencil"))
         return tools
@@ -97,7 +108,7 @@ class BulkEditMixin:
 
     # The form: the view's create-form fields, those named in bulk_edit_fields.
     def _bulk_form(self, formdata):
-        form = self._create_form_class(formdata)
+        form = self.get_create_form()(formdata)
         for name, values in self.bulk_edit_excluded_choices.items():
             field = form[name]
             field.choices = [c for c in field.choices if c[0] not in values]
@@ -128,14 +139,15 @@ class BulkEditMixin:
                            action_url=url_for(".bulk_edit_view", **request.args),
                            return_url=url_for(".index_view", **request.args))
 
+    def _bulk_selection(self, ids: str) -> Selection:
+        """The form carries the ticked ids; without them, the list's query string means "all found"."""
+        return Selection(self, parse_ids([ids])) if ids else Selection(self, None)
+
     def _bulk_ids(self, ids: str):
-        if ids:
-            return parse_ids(ids)
-        pk = getattr(self.model, self._primary_key)
-        return [row[0] for row in self.found_query().order_by(None).with_entities(pk)]
+        return self._bulk_selection(ids).ids(db.session)
 
     def _bulk_scope_count(self, ids: str) -> int:
-        return len(parse_ids(ids)) if ids else self.found_query().order_by(None).count()
+        return self._bulk_selection(ids).count(db.session)
 
     def _bulk_changes(self, form):
         """(changes by column key, errors) from the ticked fields."""
@@ -197,10 +209,8 @@ class BulkEditMixin:
         if len(versions) > CONFIRM_OVER and request.form.get("confirm_count", "").strip() != str(len(versions)):
             flash(_("Type the number of records (%(count)s) to confirm.", count=len(versions)), "error")
             return redirect(url_for(".bulk_edit_view", **request.args))
-        try:
-            result = bulk_edit.apply(db.session, self.model, versions, changes)
-        except bulk_edit.BulkEditError as exc:
-            flash(str(exc), "error")
+        result = in_transaction(bulk_edit.apply, db.session, self.model, versions, changes)
+        if result is REFUSED:
             return redirect(url_for(".index_view"))
         if result.refusals:
             shown = "; ".join(f"{r.record or r.id}: {r.reason}" for r in result.refusals[:10])
@@ -225,29 +235,10 @@ class BulkEditMixin:
                 continue
             counter: Counter = preview.counts[key]
             labels = self._bulk_labels(related, {v for pair in counter for v in pair})
-            rows = [(labels.get(old, self._bulk_label(old)), labels.get(new, self._bulk_label(new)), n)
+            rows = [(labels.get(old, display(old)), labels.get(new, display(new)), n)
                     for (old, new), n in counter.most_common()]
             tables.append({"label": self.get_column_name(name), "rows": rows, "records": sum(counter.values())})
         return tables
 
     def _bulk_labels(self, related, values):
-        ids = [v for v in values if v is not None]
-        if related is None or not ids:
-            return {}
-        return {obj.id: str(obj) for obj in db.session.scalars(select(related).where(related.id.in_(ids)))}
-
-    @staticmethod
-    def _bulk_label(value) -> str:
-        if value is None or value == "":
-            return "—"
-        if isinstance(value, LabeledEnum):
-            return str(value.label)
-        if isinstance(value, bool):
-            return _("Yes") if value else _("No")
-        if isinstance(value, datetime):
-            return format_datetime(value, "dd.MM.yyyy HH:mm")
-        if isinstance(value, date):
-            return format_date(value, "dd.MM.yyyy")
-        if isinstance(value, Decimal):
-            return format_decimal(value, "#,##0.00")
-        return str(value)
+        return related_names(db.session, related, values) if related is not None else {}

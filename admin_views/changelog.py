@@ -6,7 +6,8 @@ from flask_admin.contrib.sqla import filters
 from markupsafe import Markup
 
 from models import ChangeLogEntry, Role, db
-from models.labels import ACTION_LABELS, ENTITY_LABELS, FIELD_LABELS, field_label
+from models.labels import ACTION_LABELS, FIELD_LABELS, field_label
+from models.registry import all_entity_labels, entity_labels
 
 from .base import SecuredModelView
 from .undo import UndoBatchActionMixin
@@ -52,20 +53,20 @@ class ChangeLogView(UndoBatchActionMixin, SecuredModelView):
     column_filters = (
         filters.FilterEqual(ChangeLogEntry.username, FIELD_LABELS["user"]),
         filters.FilterEqual(ChangeLogEntry.entity, FIELD_LABELS["entity"],
-                            options=[(k, v[0]) for k, v in ENTITY_LABELS.items()]),
+                            options=all_entity_labels),
         filters.FilterEqual(ChangeLogEntry.action, FIELD_LABELS["action"], options=list(ACTION_LABELS.items())),
         filters.FilterEqual(ChangeLogEntry.batch_id, FIELD_LABELS["batch_id"]),
         "entity_id", "at",
     )
     column_formatters = {
         "changes": lambda v, c, m, n: render_changes(m),
-        "entity": lambda v, c, m, n: ENTITY_LABELS.get(m.entity, (m.entity,))[0],
+        "entity": lambda v, c, m, n: entity_labels(m.entity)[0],
         "action": lambda v, c, m, n: action_label(m.action),
     }
     column_formatters_detail = column_formatters
     column_export_converters = {"changes": changes_text,
-                                "entity": lambda table: str(ENTITY_LABELS.get(table, (table,))[0])}
-    column_labels = {"username": ENTITY_LABELS["user_account"][0]}
+                                "entity": lambda table: str(entity_labels(table)[0])}
+    column_labels = {"username": FIELD_LABELS["user"]}
 
     def get_list(self, *args, **kwargs):
         count, entries = super().get_list(*args, **kwargs)

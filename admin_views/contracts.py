@@ -2,30 +2,19 @@
 from flask_babel import lazy_gettext as _l
 
 from models import Contract
-from models.checks import check_bik, check_ikz, check_inn, check_kpp, check_ogrn
 
 from . import pickers
 from .base import SecuredModelView
-from .fields import AccountMatchesBik, Checked
 from .imports import ImportMixin
 
 
 class SupplierView(ImportMixin, SecuredModelView):
     column_list = ("short_name", "inn", "kpp", "ogrn", "phone", "email", "contact_person")
-    column_export_list = ("short_name", "full_name", "inn", "kpp", "ogrn", "address", "contact_person", "phone",
-                          "email", "bik", "settlement_account", "notes")
     column_searchable_list = ("short_name", "full_name", "inn")
     column_sortable_list = ("short_name", "inn")
     column_filters = ("kpp",)
     form_columns = ("full_name", "short_name", "inn", "kpp", "ogrn", "address", "contact_person",
                     "phone", "email", "bik", "settlement_account", "notes")
-    form_args = {
-        "inn": {"validators": [Checked(check_inn)]},
-        "kpp": {"validators": [Checked(check_kpp)]},
-        "ogrn": {"validators": [Checked(check_ogrn)]},
-        "bik": {"validators": [Checked(check_bik)]},
-        "settlement_account": {"validators": [AccountMatchesBik()]},
-    }
     column_export_list = form_columns
     column_default_sort = "short_name"
 
@@ -33,20 +22,14 @@ class SupplierView(ImportMixin, SecuredModelView):
 class ContractView(ImportMixin, SecuredModelView):
     column_list = ("number", "signed_on", "supplier", "subject", "kind", "amount", "starts_on", "ends_on",
                    "status", "responsible")
-    column_export_list = ("number", "signed_on", "supplier", "subject", "kind", "procurement_method", "ikz", "amount",
-                          "vat", "starts_on", "ends_on", "status", "responsible")
     column_searchable_list = ("number", "subject", "ikz")
     column_sortable_list = ("number", "signed_on", ("supplier", "supplier.short_name"), "kind", "amount",
                             "starts_on", "ends_on", "status")
-    column_filters = ("status", "kind", "procurement_method", pickers.by(Contract.supplier_id, "supplier"),
-                      pickers.by(Contract.responsible_id, "responsible"), "signed_on", "starts_on", "ends_on",
-                      "amount")
+    column_filters = ("status", "kind", "procurement_method", pickers.by(Contract.supplier_id),
+                      pickers.by(Contract.responsible_id), "signed_on", "starts_on", "ends_on", "amount")
     form_columns = ("number", "signed_on", "supplier", "subject", "kind", "procurement_method", "ikz",
                     "amount", "vat", "starts_on", "ends_on", "status", "responsible")
-    form_ajax_refs = {"supplier": pickers.SUPPLIER, "responsible": pickers.EMPLOYEE}
-    form_args = {"ikz": {"validators": [Checked(check_ikz)]}}
     column_export_list = ("number", "signed_on", "supplier", "supplier.inn", "subject", "kind", "procurement_method",
                           "ikz", "amount", "vat", "starts_on", "ends_on", "status", "responsible")
     column_labels = {"supplier.inn": _l("Supplier INN")}
     column_default_sort = ("signed_on", True)
-    bulk_edit_fields = ("status", "responsible", "kind", "procurement_method", "starts_on", "ends_on")

@@ -3,11 +3,15 @@
 No page ever shows a stack trace, SQL or a database message: a 500 is logged with its details and
 answered with a plain apology (the transaction is rolled back, so nothing is half-written).
 """
+import re
+
 from flask import current_app, request
 from flask_babel import gettext, lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from models import db
+from models.labels import FIELD_LABELS
 
 TITLES = {
     400: _l("The request can't be accepted"),
@@ -71,3 +75,23 @@ def register_error_pages(app):
         if original is not None:
             current_app.logger.error("unhandled error on %s %s", request.method, request.path, exc_info=original)
         return error_page(500)
+
+
+_UNIQUE = re.compile(r'UNIQUE constraint failed: ([\w.]+(?:, [\w.]+)*)|unique constraint "uq_(\w+)"', re.I)
+
+
+def database_refusal(exc: IntegrityError, model) -> str:
+    """What a refused write means, in the user's words: a duplicate of named fields, or a conflict."""
+    found = _UNIQUE.search(str(exc.orig))
+    if found:
+        table = model.__tablename__
+        if found.group(1):
+            names = [part.split(".")[-1] for part in found.group(1).split(", ")]
+        else:  # PostgreSQL names the constraint: uq_<table>_<column>[_<column>…]
+            suffix = found.group(2)[len(table) + 1:] if found.group(2).startswith(table + "_") else found.group(2)
+            names = [c.key for c in model.__table__.columns if re.search(rf"(?:^|_){c.key}(?:_|$)", suffix)] or [suffix]
+        labels = [str(FIELD_LABELS.get(name, name)) for name in names]
+        return gettext("A record with the same %(fields)s already exists; nothing was saved.",
+                       fields=", ".join(labels))
+    return gettext("The change conflicts with existing data (a related record is missing or a value is out of "
+                   "range); nothing was saved.")

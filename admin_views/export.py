@@ -15,9 +15,11 @@ from flask_babel import gettext, lazy_gettext as _l, to_user_timezone
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import RelationshipDirection, aliased
 
+from models.kinds import column_kind
 from reports.list_export import Field, fill_table, stream_objects, stream_rows
 from reports.workbook import Column, content_disposition, export_filename, workbook_chunks
 
+from .selection import Selection
 from .tools import ListTool
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,11 +60,11 @@ class ExportMixin:
         if export_type not in self.export_types:
             flash(gettext("Export type %(type)s is not supported.", type=export_type), "error")
             return redirect(get_redirect_target() or self.get_url(".index_view"))
-        return self.xlsx_response(self.found_query())
+        return self.xlsx_response(Selection(self, None).query())  # everything the list found
 
     @action("export_xlsx", _l("Export selected to Excel"))
     def action_export_xlsx(self, ids):
-        query = self.selected_query(ids)
+        query = self.selection(ids).query()
         query, _joins = self._apply_sorting(query, {}, None, False)  # the list's default order
         return self.xlsx_response(query)
 
@@ -97,7 +99,6 @@ class ExportMixin:
                     target = aliased(rel.mapper.class_)
                     expression = getattr(target, column_name)
                     join = (target, getattr(self.model, rel_name).of_type(target))
-                    from .base import column_kind
                     kind = column_kind(rel.mapper.columns[column_name])
             field = Field(Column(attr, header, kind), related=related, convert=convert)
             plan.append((field, expression, join))

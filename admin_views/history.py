@@ -1,20 +1,21 @@
 """A record's history from the change log, in words a person reads: field labels, enum labels,
 dates and amounts in the user's format, related records by name instead of ids."""
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import datetime
+from decimal import InvalidOperation
 
 from flask import url_for
-from flask_babel import format_date, format_datetime, format_decimal, gettext
-from sqlalchemy import Boolean, Date, DateTime, select
+from sqlalchemy import select
 
-from models import Base, ChangeLogEntry, LabeledEnum, Money, db
+from models import Base, ChangeLogEntry, db
 from models.changelog import SECRET
+from models.kinds import column_kind
 from models.labels import ACTION_LABELS, field_label
+from models.names import related_names
+from services.audit import from_plain
+from services.display import EMPTY, display
 
 HISTORY_LIMIT = 100
-EMPTY = "—"
-
 
 
 def action_label(action: str) -> str:
@@ -45,23 +46,14 @@ def _display(column, value, names):
         return SECRET
     if column is None:
         return str(value)
-    enum_class = getattr(column.type, "enum_class", None)
-    try:
-        if enum_class and issubclass(enum_class, LabeledEnum):
-            return str(enum_class(value).label)
-        if isinstance(column.type, Boolean):
-            return gettext("Yes") if value else gettext("No")
-        if isinstance(column.type, DateTime):
-            return format_datetime(datetime.fromisoformat(value), "dd.MM.yyyy HH:mm")
-        if isinstance(column.type, Date):
-            return format_date(date.fromisoformat(value), "dd.MM.yyyy")
-        if isinstance(column.type, Money):
-            return format_decimal(Decimal(value), "#,##0.00")
-    except (ValueError, TypeError, InvalidOperation):
-        return str(value)
     if names is not None:
         return names.get(value, f"#{value}")
-    return str(value)
+    if column_kind(column) in ("text", "int", "number"):
+        return str(value)  # as logged: no thousands separators in a year or a count
+    try:
+        return display(from_plain(column, value))
+    except (ValueError, TypeError, InvalidOperation):
+        return str(value)
 
 
 def _related_names(session, model, entries) -> dict[str, dict]:
@@ -72,12 +64,7 @@ def _related_names(session, model, entries) -> dict[str, dict]:
         for key, pair in (entry.changes or {}).items():
             if key in targets:
                 wanted.setdefault(key, set()).update(v for v in pair if isinstance(v, int))
-    names = {}
-    for key, ids in wanted.items():
-        target = targets[key]
-        rows = session.scalars(select(target).where(target.id.in_(ids))).all() if ids else []
-        names[key] = {row.id: str(row) for row in rows}
-    return names
+    return {key: related_names(session, targets[key], ids) for key, ids in wanted.items()}
 
 
 @dataclass
@@ -114,7 +101,7 @@ class HistoryMixin:
     def history_entries_query(self, model):
         return (select(ChangeLogEntry)
                 .where(ChangeLogEntry.entity == self.model.__tablename__,
-                       ChangeLogEntry.entity_id == getattr(model, self._primary_key))
+                       ChangeLogEntry.entity_id == self.get_pk_value(model))
                 .order_by(ChangeLogEntry.id.desc()))
 
     def record_history(self, model) -> list[HistoryRow]:

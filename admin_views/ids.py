@@ -24,15 +24,16 @@ def parse_id(value) -> int | None:
 
 
 def parse_ids(values) -> list[int]:
-    """Ids from a list of values or one comma-separated text, in order, without repeats; others dropped."""
+    """Distinct ids in order from ``"1,2"`` or ``["1", "2,3", …]``; what is not an id is dropped."""
     if values is None:
         return []
-    if isinstance(values, str):
-        values = values.split(",")
+    if isinstance(values, (str, int)):
+        values = [values]
     seen, ids = set(), []
     for value in values:
-        number = parse_id(value)
-        if number is not None and number not in seen:
-            seen.add(number)
-            ids.append(number)
+        for part in str(value).split(","):
+            number = parse_id(part)
+            if number is not None and number not in seen:
+                seen.add(number)
+                ids.append(number)
     return ids

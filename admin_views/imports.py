@@ -11,20 +11,22 @@ from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, session, url_for
 from flask_admin import expose
-from flask_babel import force_locale, format_decimal, gettext, lazy_gettext as _l
+from flask_babel import force_locale, gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
-from models import LabeledEnum, db
-from models.labels import ENTITY_LABELS
+from models import db
+from models.registry import entity_labels
 from reports.workbook import Column, Formats, content_disposition, export_filename, workbook_chunks, write_table
 from services import importer
+from services.display import display
 from services.import_files import MAX_BYTES
 
-from .base import ListTool, database_refusal
+from .errors import database_refusal
+from .tools import ListTool
 
 SESSION_KEY = "import_upload"
 STALE_SECONDS = 24 * 3600  # uploads nobody confirmed are cleaned up on the next upload
@@ -37,21 +39,6 @@ class UploadForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """Only the CSRF token: the file is the one previewed."""
-
-
-def show(value):
-    """A value as the preview shows it: dates dd.mm.yyyy, amounts 1 234,56, enums by label, yes/no."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return gettext("Yes") if value else gettext("No")
-    if isinstance(value, LabeledEnum):
-        return str(value.label)
-    if isinstance(value, date):
-        return value.strftime("%d.%m.%Y")
-    if hasattr(value, "quantize"):
-        return format_decimal(value, "#,##0.00")
-    return str(value)
 
 
 def _uploads() -> Path:
@@ -129,7 +116,7 @@ class ImportMixin:
             session[SESSION_KEY] = {"token": token, "endpoint": self.endpoint,
                                     "filename": Path(form.file.data.filename or "").name}
             return redirect(url_for(".import_preview"))
-        return self.render("admin/import/upload.html", form=form, entity=ENTITY_LABELS[self.import_entity][1],
+        return self.render("admin/import/upload.html", form=form, entity=entity_labels(self.import_entity)[1],
                            required=self._required_headers(), return_url=url_for(".index_view"))
 
     def _required_headers(self):
@@ -154,8 +141,8 @@ class ImportMixin:
         else:
             plan.unlink(missing_ok=True)
         return self.render("admin/import/preview.html", preview=preview, filename=filename, form=ConfirmForm(),
-                           changes=preview.changes[:SHOWN_CHANGES], show=show,
-                           entity=ENTITY_LABELS[self.import_entity][1], return_url=url_for(".index_view"))
+                           changes=preview.changes[:SHOWN_CHANGES], show=display,
+                           entity=entity_labels(self.import_entity)[1], return_url=url_for(".index_view"))
 
     @expose("/import/apply/", methods=("POST",))
     def import_apply(self):
@@ -183,7 +170,7 @@ class ImportMixin:
             return redirect(url_for(".import_preview"))
         self._discard()
         return self.render("admin/import/result.html", result=result, filename=filename,
-                           entity=ENTITY_LABELS[self.import_entity][1],
+                           entity=entity_labels(self.import_entity)[1],
                            list_url=url_for(".index_view", batch=result.batch_id), return_url=url_for(".index_view"))
 
     @expose("/import/template/")
@@ -191,7 +178,7 @@ class ImportMixin:
         self._require_writer()
         columns = [Column(name, header, kind) for name, header, kind in self.table_columns()]
         example = importer.example_row(db.session, self.import_entity)
-        title = str(ENTITY_LABELS[self.import_entity][1])
+        title = str(entity_labels(self.import_entity)[1])
 
         def fill(workbook, formats: Formats):
             write_table(workbook, title, columns, [[example.get(c.key) for c in columns]], formats,

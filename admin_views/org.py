@@ -1,10 +1,8 @@
 """Departments, employees and asset categories (reference data)."""
 from models import Employee
-from models.checks import check_okof
 
 from . import pickers
 from .base import SecuredModelView
-from .fields import Checked
 from .imports import ImportMixin
 
 
@@ -22,20 +20,18 @@ class EmployeeView(ImportMixin, SecuredModelView):
     column_searchable_list = ("full_name", "personnel_number", "position")
     column_sortable_list = ("full_name", "position", ("department", "department.name"),
                             "personnel_number", "licence_expires_on")
-    column_filters = (pickers.by(Employee.department_id, "department"), "is_responsible", "is_driver",
+    column_filters = (pickers.by(Employee.department_id), "is_responsible", "is_driver",
                       "is_active", "licence_expires_on")
     form_columns = ("full_name", "position", "department", "personnel_number", "is_responsible",
                     "is_driver", "licence_number", "licence_expires_on", "is_active")
     column_export_list = form_columns
     column_default_sort = "full_name"
-    bulk_edit_fields = ("department", "position", "is_responsible", "is_driver", "is_active")
 
 
-class AssetCategoryView(SecuredModelView):
+class AssetCategoryView(ImportMixin, SecuredModelView):
     column_list = ("name", "okof_code", "balance_account", "property_kind", "default_useful_life_months")
     column_searchable_list = ("name", "okof_code", "balance_account")
     column_sortable_list = ("name", "okof_code", "balance_account", "default_useful_life_months")
     column_filters = ("property_kind", "balance_account")
     form_columns = column_list
-    form_args = {"okof_code": {"validators": [Checked(check_okof)]}}
     column_default_sort = "name"

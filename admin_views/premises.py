@@ -1,10 +1,8 @@
 """Buildings and rooms."""
 from models import Room
-from models.checks import check_cadastral_number
 
 from . import pickers
 from .base import SecuredModelView
-from .fields import Checked
 from .imports import ImportMixin
 
 
@@ -16,17 +14,13 @@ class BuildingView(SecuredModelView):
     form_columns = ("name", "address", "cadastral_number", "total_area", "right_of_use",
                     "lease_contract", "year_built")
     column_export_list = form_columns
-    form_ajax_refs = {"lease_contract": pickers.CONTRACT}
-    form_args = {"cadastral_number": {"validators": [Checked(check_cadastral_number)]}}
 
 
 class RoomView(ImportMixin, SecuredModelView):
     column_list = ("building", "number", "floor", "area", "purpose", "responsible")
     column_searchable_list = ("number", "purpose")
     column_sortable_list = (("building", "building.name"), "number", "floor", "area")
-    column_filters = (pickers.by(Room.building_id, "building"), pickers.by(Room.responsible_id, "responsible"), "floor")
+    column_filters = (pickers.by(Room.building_id), pickers.by(Room.responsible_id), "floor")
     form_columns = ("building", "number", "floor", "area", "purpose", "responsible")
     column_export_list = form_columns
-    form_ajax_refs = {"responsible": pickers.EMPLOYEE}
     column_default_sort = [("building_id", False), ("number", False)]
-    bulk_edit_fields = ("building", "floor", "purpose", "responsible")

@@ -13,9 +13,10 @@ from models import Department, Transfer, db
 from models.labels import FIELD_LABELS
 from reports.transfer_form import write_transfer_form
 from reports.workbook import content_disposition, workbook_chunks
-from services.transfers import TransferRefused, asset_transfers, form_data, transfer_assets
+from services.transfers import asset_transfers, form_data, transfer_assets
 
 from . import pickers
+from .transaction import REFUSED, in_transaction
 from .base import SecuredModelView
 from .fields import CleanForm, PickerField, RecordSelectField, RussianDateField
 from .ids import parse_id, parse_ids
@@ -54,19 +55,14 @@ class TransferActionMixin:
         if not self.can_edit:
             abort(403)
         form = transfer_form_class(self)(formdata=request.form)
-        ids = parse_ids(request.form.get("ids", ""))
+        ids = self.selection().ids(db.session)
         if form.validate():
-            try:
-                result = transfer_assets(
-                    db.session, ids, doc_date=form.doc_date.data,
-                    to_responsible_id=getattr(form.to_responsible.data, "id", None),
-                    to_department_id=getattr(form.to_department.data, "id", None),
-                    to_room_id=getattr(form.to_room.data, "id", None), reason=form.reason.data or None)
-            except TransferRefused as exc:
-                flash(str(exc.message), "error")
-                for label, reason in exc.records[:20]:
-                    flash(f"{label}: {reason}", "error")
-            else:
+            result = in_transaction(
+                transfer_assets, db.session, ids, doc_date=form.doc_date.data,
+                to_responsible_id=getattr(form.to_responsible.data, "id", None),
+                to_department_id=getattr(form.to_department.data, "id", None),
+                to_room_id=getattr(form.to_room.data, "id", None), reason=form.reason.data or None)
+            if result is not REFUSED:
                 flash(_("Transfer documents created: %(docs)s; assets moved: %(count)s.",
                         docs=", ".join(f"№ {t.number}" for t in result.transfers), count=result.assets), "success")
                 if len(result.transfers) == 1:

@@ -6,8 +6,10 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from models import ChangeLogEntry, db
-from models.labels import ENTITY_LABELS
-from services.undo import UndoRefused, batch_summary, undo_batch
+from models.registry import entity_labels
+from services.undo import Undone, batch_summary, undo_batch
+
+from .transaction import in_transaction
 
 from .base import EDITORS, RoleAccess
 from .ids import parse_ids
@@ -27,7 +29,7 @@ class UndoView(RoleAccess, BaseView):
         return None
 
     def _page(self, batch_id, conflicts=(), undone=None):
-        summary = [(ENTITY_LABELS.get(e, (e,))[0], a, n) for e, a, n in batch_summary(db.session, batch_id)]
+        summary = [(entity_labels(e)[0], a, n) for e, a, n in batch_summary(db.session, batch_id)]
         conflicts = [(c.entity_label, c.entity_id, c.reason, self._record_url(c.entity, c.entity_id))
                      for c in conflicts[:200]]
         return self.render("admin/undo.html", batch_id=batch_id, summary=summary, conflicts=conflicts, undone=undone)
@@ -37,11 +39,10 @@ class UndoView(RoleAccess, BaseView):
         batch_id = (request.values.get("batch") or "").strip()
         if request.method == "GET" or not batch_id:
             return self._page(batch_id)
-        try:
-            undone = undo_batch(db.session, batch_id)
-        except UndoRefused as exc:
-            flash(str(exc.message), "error")
-            return self._page(batch_id, exc.conflicts)
+        undone = in_transaction(undo_batch, db.session, batch_id,
+                                on_refused=lambda exc: self._page(batch_id, exc.conflicts))
+        if not isinstance(undone, Undone):
+            return undone
         flash(_("Batch undone: %(count)s records restored.", count=undone.records), "success")
         return self._page(undone.batch_id, undone=undone)
 

@@ -9,7 +9,7 @@ from flask_login import current_user, login_user
 from wtforms import PasswordField
 from wtforms.validators import Length, Optional, ValidationError
 
-from models import Role
+from models import Employee, Role
 from services.accounts import set_password
 
 from . import pickers
@@ -41,7 +41,7 @@ class UserView(SecuredModelView):
         "new_password": NewPasswordField(_l("New password"), validators=[Optional(), Length(min=MIN_PASSWORD)],
                                       description=_l("Leave empty to keep the current password.")),
     }
-    form_ajax_refs = {"employee": pickers.EMPLOYEE}
+    form_ajax_refs = {"employee": pickers.picker(Employee)}
     column_labels = {"new_password": _l("New password")}
 
     def on_model_change(self, form, model, is_created):

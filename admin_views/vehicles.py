@@ -1,11 +1,9 @@
 """Vehicles and fuel cards."""
 from models import FuelCard, Vehicle
-from models.checks import check_fuel_card_number, check_plate, check_vin
 from models.labels import FIELD_LABELS
 
 from . import pickers
 from .base import SecuredModelView
-from .fields import Checked
 from .imports import ImportMixin
 
 
@@ -15,40 +13,30 @@ class VehicleView(ImportMixin, SecuredModelView):
     column_searchable_list = ("plate", "vin", "make", "model")
     column_sortable_list = ("plate", "make", "model", "year_made", "status", "osago_expires_on",
                             "diagnostic_expires_on")
-    column_filters = ("status", "fuel_type", pickers.by(Vehicle.driver_id, "driver"), "osago_expires_on",
+    column_filters = ("status", "fuel_type", pickers.by(Vehicle.driver_id), "osago_expires_on",
                       "diagnostic_expires_on", "year_made")
     form_columns = ("asset", "plate", "vin", "make", "model", "year_made", "fuel_type", "tank_capacity",
                     "fuel_norm", "odometer_km", "sts_number", "pts_number", "osago_policy", "osago_expires_on",
                     "diagnostic_card", "diagnostic_expires_on", "driver", "status", "registered_on",
                     "deregistered_on")
     column_export_list = form_columns
-    form_ajax_refs = {"asset": pickers.ASSET, "driver": pickers.EMPLOYEE}
-    form_args = {"plate": {"validators": [Checked(check_plate)]}, "vin": {"validators": [Checked(check_vin)]}}
     column_default_sort = "plate"
-    bulk_edit_fields = ("status", "driver", "fuel_type", "fuel_norm", "osago_expires_on", "diagnostic_expires_on")
 
 
 class FuelCardView(ImportMixin, SecuredModelView):
     column_list = ("masked_number", "provider", "vehicle", "holder", "fuel_type", "monthly_limit_l",
                    "valid_until", "status")
-    # The full number: an exported file must import back onto the same cards.
-    column_export_list = ("number", "provider", "contract", "vehicle", "holder", "fuel_type", "monthly_limit_l",
-                          "valid_until", "status")
-    column_labels = {"number": FIELD_LABELS["masked_number"]}
     column_details_list = ("masked_number", "provider", "contract", "vehicle", "holder", "fuel_type",
                            "monthly_limit_l", "valid_until", "status", "created_at", "updated_at")
     column_searchable_list = ("number",)
     column_sortable_list = (("provider", "provider.short_name"), "fuel_type", "monthly_limit_l", "valid_until",
                             "status")
-    column_filters = ("status", "fuel_type", pickers.by(FuelCard.provider_id, "provider"),
-                      pickers.by(FuelCard.holder_id, "holder"), "valid_until")
+    column_filters = ("status", "fuel_type", pickers.by(FuelCard.provider_id), pickers.by(FuelCard.holder_id),
+                      "valid_until")
     form_columns = ("number", "provider", "contract", "vehicle", "holder", "fuel_type", "monthly_limit_l",
                     "valid_until", "status")
-    # The full card number: the accountant reconciles by it and an import matches on it.
+    # The full card number (not the masked one the list shows): the accountant reconciles by it and an
+    # exported file must import back onto the same cards.
     column_export_list = form_columns
     column_labels = {"number": FIELD_LABELS["masked_number"]}
-    form_ajax_refs = {"provider": pickers.SUPPLIER, "contract": pickers.CONTRACT, "vehicle": pickers.VEHICLE,
-                      "holder": pickers.EMPLOYEE}
-    form_args = {"number": {"validators": [Checked(check_fuel_card_number)]}}
     column_default_sort = "valid_until"
-    bulk_edit_fields = ("status", "holder", "vehicle", "contract", "fuel_type", "monthly_limit_l", "valid_until")

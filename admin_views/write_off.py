@@ -8,17 +8,19 @@ from flask_admin.actions import action
 from flask_admin.model.template import EditRowAction
 from flask_babel import gettext, lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from models import (LOCKED_STATUSES, Asset, Employee, WriteOffAct, WriteOffForm, WriteOffReason,
+from models import (Asset, Employee, WriteOffAct, WriteOffForm, WriteOffReason,
                     WriteOffStatus, db)
 from models.labels import FIELD_LABELS
 from reports.workbook import content_disposition, export_filename, workbook_chunks
 from reports.write_off_act import write_act
 from services import write_off as wo
-from services.depreciation import off_balance_account
+from models.rules import Refused
+
+from .transaction import REFUSED, in_transaction
 
 from .base import EDITORS, EVERYONE, ListTool, SecuredModelView, current_role
 from .fields import CleanForm, RussianDateField
@@ -34,7 +36,7 @@ def _ids_text(ids) -> str:
 
 
 def _parse_ids(text) -> list[int]:
-    return parse_ids(text or "")
+    return parse_ids([text])
 
 
 def _employees():
@@ -84,14 +86,13 @@ class LockAwareEditRowAction(EditRowAction):
     """The pencil is not offered on rows that belong to a write-off act."""
 
     def render(self, context, row_id, row):
-        if getattr(row, "status", None) in LOCKED_STATUSES:
+        if getattr(row, "locked", False):
             return ""
         return super().render(context, row_id, row)
 
 
 def locked_message(asset) -> str:
-    return gettext("«%(asset)s» is %(status)s and belongs to a write-off act; it can't be edited.",
-                   asset=str(asset), status=str(asset.status.label).lower())
+    return Refused([Asset.lock_problem(asset.status)]).messages()[0]
 
 
 class WriteOffAssetMixin:
@@ -100,7 +101,7 @@ class WriteOffAssetMixin:
     details_template = "admin/asset_details.html"
 
     def is_locked(self, asset) -> bool:
-        return asset is not None and asset.status in LOCKED_STATUSES
+        return asset is not None and asset.locked
 
     def list_tools(self):
         tools = super().list_tools()
@@ -127,19 +128,6 @@ class WriteOffAssetMixin:
     def get_list_row_actions(self):
         return [LockAwareEditRowAction() if type(a) is EditRowAction else a for a in super().get_list_row_actions()]
 
-    def on_model_change(self, form, model, is_created):
-        history = inspect(model).attrs.status.history
-        old = history.deleted[0] if history.deleted else (None if is_created else model.status)
-        if old in LOCKED_STATUSES:
-            model.status = old
-            raise ValidationError(locked_message(model))
-        if model.status in LOCKED_STATUSES:
-            raise ValidationError(gettext("The status «%(status)s» is set by a write-off act, not by hand.",
-                                          status=model.status.label))
-        # Off-balance objects move to account 21 when put into use (services.depreciation).
-        model.balance_account = off_balance_account(model.book_value, model.commissioned_on, model.balance_account)
-        super().on_model_change(form, model, is_created)
-
     @expose("/edit/", methods=("GET", "POST"))
     def edit_view(self):
         model = self.get_one(request.args.get("id")) if request.args.get("id") else None
@@ -159,9 +147,7 @@ class WriteOffAssetMixin:
     def _write_off_ids(self, form):
         if request.method == "POST":
             return _parse_ids(form.ids.data)
-        if request.args.get("found"):
-            return [i for (i,) in self.found_query().with_entities(Asset.id)]
-        return _parse_ids(request.args.get("ids"))
+        return self.selection().ids(db.session)
 
     @expose("/write-off/", methods=("GET", "POST"))
     def write_off_view(self):
@@ -209,13 +195,10 @@ class WriteOffAssetMixin:
             evidence_date=form.evidence_date.data, conclusion=form.conclusion.data or None,
             condition=form.condition.data or None, line_conclusion=form.line_conclusion.data or None,
             per_line=per_line)
-        try:
-            act, checked = wo.create_draft(db.session, ids, draft)
-            db.session.commit()
-        except wo.WriteOffError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
+        made = in_transaction(wo.create_draft, db.session, ids, draft)
+        if made is REFUSED:
             return None
+        act, checked = made
         refused = sum(1 for e in checked if not e.ok)
         flash(gettext("Draft write-off act %(act)s created: %(count)s assets, %(refused)s refused.",
                       act=str(act), count=len(checked) - refused, refused=refused), "success")
@@ -235,13 +218,8 @@ class WriteOffAssetMixin:
         assets = db.session.scalars(select(Asset).where(Asset.id.in_(ids[:SHOWN_LIMIT]))
                                     .order_by(Asset.inventory_number)).all()
         if request.method == "POST" and form.validate():
-            try:
-                count = wo.mark_disposed(db.session, ids, form.disposed_on.data, form.document.data)
-                db.session.commit()
-            except wo.WriteOffError as exc:
-                db.session.rollback()
-                flash(str(exc.message) + " " + "; ".join(exc.details[:20]), "error")
-            else:
+            count = in_transaction(wo.mark_disposed, db.session, ids, form.disposed_on.data, form.document.data)
+            if count is not REFUSED:
                 flash(gettext("%(count)s assets marked as disposed.", count=count), "success")
                 batch = db.session.info["audit"].batch_id
                 return redirect(url_for(".index_view", batch=batch))
@@ -298,13 +276,8 @@ class WriteOffActView(SecuredModelView):
         if not self.may_approve():
             abort(403)
         act = self._act_or_404(request.form.get("id"))
-        try:
-            count = wo.approve(db.session, act, current_user)
-            db.session.commit()
-        except wo.WriteOffError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-        else:
+        count = in_transaction(wo.approve, db.session, act, current_user)
+        if count is not REFUSED:
             flash(gettext("Act %(act)s approved: %(count)s assets written off.", act=str(act), count=count), "success")
         return redirect(url_for(".details_view", id=act.id))
 
@@ -313,13 +286,8 @@ class WriteOffActView(SecuredModelView):
         if not self.may_write():
             abort(403)
         act = self._act_or_404(request.form.get("id"))
-        try:
-            count = wo.cancel(db.session, act)
-            db.session.commit()
-        except wo.WriteOffError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-        else:
+        count = in_transaction(wo.cancel, db.session, act)
+        if count is not REFUSED:
             flash(gettext("Act %(act)s cancelled: %(count)s assets returned to their previous status.",
                           act=str(act), count=count), "success")
         return redirect(url_for(".details_view", id=act.id))

@@ -24,6 +24,7 @@ class Language(LabeledEnum):
 
 class User(Tracked, Base):
     __tablename__ = "user_account"
+    verbose_name, verbose_name_plural = _l("User"), _l("Users")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
@@ -69,6 +70,7 @@ def _end_sessions_on_credential_change(mapper, connection, user):
 
 class FailedLogin(Base):
     __tablename__ = "failed_login"
+    verbose_name, verbose_name_plural = _l("Failed login"), _l("Failed logins")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), index=True)

@@ -1,5 +1,5 @@
 """Declarative base, the Flask-SQLAlchemy handle and the columns every mutable record has."""
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Integer, MetaData, event
@@ -24,7 +24,7 @@ db = SQLAlchemy(model_class=Base)
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class Tracked:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, event, insert, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -23,6 +24,7 @@ SECRET = "***"
 
 class ChangeLogEntry(Base):
     __tablename__ = "change_log"
+    verbose_name, verbose_name_plural = _l("Change log entry"), _l("Change log")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

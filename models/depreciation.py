@@ -2,6 +2,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -12,6 +13,7 @@ from .limits import NON_NEGATIVE
 
 class DepreciationPosting(Base):
     __tablename__ = "depreciation_posting"
+    verbose_name, verbose_name_plural = _l("Depreciation posting"), _l("Depreciation postings")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[date] = mapped_column(Date, unique=True)  # first day of the posted month

@@ -1,26 +1,9 @@
 """Human names of tables and fields, shared by lists, forms, exports, imports and the change log."""
 from flask_babel import lazy_gettext as _l
 
-# table name -> (one, many)
+# Tables that are not models (association tables) -> (one, many); models declare verbose_name themselves.
 ENTITY_LABELS = {
-    "department": (_l("Department"), _l("Departments")),
-    "employee": (_l("Employee"), _l("Employees")),
-    "asset_category": (_l("Asset category"), _l("Asset categories")),
-    "building": (_l("Building"), _l("Buildings")),
-    "room": (_l("Room"), _l("Rooms")),
-    "supplier": (_l("Supplier"), _l("Suppliers")),
-    "contract": (_l("Contract"), _l("Contracts")),
-    "asset": (_l("Asset"), _l("Fixed assets")),
-    "vehicle": (_l("Vehicle"), _l("Vehicles")),
-    "fuel_card": (_l("Fuel card"), _l("Fuel cards")),
-    "user_account": (_l("User"), _l("Users")),
-    "change_log": (_l("Change log entry"), _l("Change log")),
-    "transfer": (_l("Transfer"), _l("Transfers")),
-    "transfer_line": (_l("Transfer line"), _l("Transfer lines")),
-    "write_off_act": (_l("Write-off act"), _l("Write-off acts")),
-    "write_off_line": (_l("Write-off line"), _l("Write-off lines")),
     "write_off_commission": (_l("Commission member"), _l("Commission members")),
-    "failed_login": (_l("Failed login"), _l("Failed logins")),
 }
 
 FIELD_LABELS = {

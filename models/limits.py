@@ -21,8 +21,9 @@ def range_checks(metadata) -> None:
             if low is None and high is None:
                 continue
             name = f"{column.name}_range"
-            if any(n and n.endswith(name) for n in existing):
-                continue
+            if any(n and n.endswith(name) for n in existing) or any(
+                    str(getattr(c, "sqltext", "")).startswith(f"{column.name} >=") for c in table.constraints):
+                continue  # the table declares its own check of this column (asset: book value, depreciation)
             parts = [f"{column.name} >= {low}"] if low is not None else []
             parts += [f"{column.name} <= {high}"] if high is not None else []
             table.append_constraint(CheckConstraint(" AND ".join(parts), name=name))

@@ -2,6 +2,7 @@
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -12,6 +13,7 @@ from .limits import NON_NEGATIVE
 
 class Transfer(Tracked, Base):
     __tablename__ = "transfer"
+    verbose_name, verbose_name_plural = _l("Transfer"), _l("Transfers")
     __table_args__ = (UniqueConstraint("year", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,6 +38,7 @@ class Transfer(Tracked, Base):
 
 class TransferLine(Base):
     __tablename__ = "transfer_line"
+    verbose_name, verbose_name_plural = _l("Transfer line"), _l("Transfer lines")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     transfer_id: Mapped[int] = mapped_column(ForeignKey("transfer.id", ondelete="CASCADE"), index=True)

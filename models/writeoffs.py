@@ -44,6 +44,7 @@ write_off_commission = Table(
 
 class WriteOffAct(Tracked, Base):
     __tablename__ = "write_off_act"
+    verbose_name, verbose_name_plural = _l("Write-off act"), _l("Write-off acts")
     __table_args__ = (UniqueConstraint("year", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,6 +75,7 @@ class WriteOffAct(Tracked, Base):
 
 class WriteOffLine(Base):
     __tablename__ = "write_off_line"
+    verbose_name, verbose_name_plural = _l("Write-off line"), _l("Write-off lines")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     act_id: Mapped[int] = mapped_column(ForeignKey("write_off_act.id", ondelete="CASCADE"), index=True)

@@ -1,7 +1,7 @@
 """Реестр договоров: contracts with supplier, ИНН, dates, amount, status and days to end."""
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from flask_babel import gettext
 

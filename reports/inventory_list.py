@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from itertools import groupby
-from typing import Iterable
+from collections.abc import Iterable
 
 from flask_babel import format_date, gettext
 from xlsxwriter.utility import xl_col_to_name

@@ -8,10 +8,11 @@ of rows for the ids that chunk adds, so there is no query per row and no full sc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
+from collections.abc import Callable, Iterator, Sequence
 
-from sqlalchemy import select
-from sqlalchemy.orm import RelationshipDirection, joinedload
+
+from models.names import related_names
 
 from .workbook import Column, Formats, write_table
 
@@ -25,17 +26,6 @@ class Field:
     column: Column
     related: type | None = None  # the selected value is an id of this model, shown by its str
     convert: Callable[[Any], Any] | None = None  # value -> cell value (e.g. UTC -> local time)
-
-
-def related_names(session, model, ids) -> dict[Any, str]:
-    """``{id: str(record)}`` for the given ids, with what ``__str__`` may touch loaded alongside."""
-    mapper = model.__mapper__
-    # __str__ may name a parent (a room shows its building): load many-to-one parents in the same query.
-    parents = [joinedload(rel.class_attribute) for rel in mapper.relationships
-               if rel.direction is RelationshipDirection.MANYTOONE]
-    pk = mapper.primary_key[0]
-    records = session.scalars(select(model).where(pk.in_(list(ids))).options(*parents)).unique()
-    return {getattr(record, pk.key): str(record) for record in records}
 
 
 def stream_rows(session, statement, fields: Sequence[Field], chunk_rows: int = CHUNK_ROWS) -> Iterator[Sequence]:

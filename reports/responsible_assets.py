@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 from itertools import groupby
-from typing import Iterable
+from collections.abc import Iterable
 
 from flask_babel import format_date, gettext
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable
+from collections.abc import Iterable
 
 from flask_babel import format_date, gettext as _
 from xlsxwriter.utility import xl_col_to_name

@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from models.rules import Refused
 from models import FailedLogin, Language, Role, User, utcnow
 
 MAX_FAILURES = 5
@@ -18,7 +19,7 @@ MAX_CLIENT_FAILURES = 20
 LOCKOUT = timedelta(minutes=15)
 
 
-class AccountError(ValueError):
+class AccountError(Refused):
     pass
 
 

@@ -2,12 +2,12 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, any_, bindparam
+from sqlalchemy import Integer, any_, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from models.changelog import AuditContext, audit_context
-from models.types import Money
+from models.kinds import column_kind
 
 
 def new_batch(session: Session, comment: str | None = None) -> AuditContext:
@@ -27,18 +27,18 @@ def from_plain(column, value):
     """A value as the change log keeps it (``models.changelog.plain``) → the column's Python type."""
     if value is None:
         return None
-    enum_class = getattr(column.type, "enum_class", None)
-    if enum_class is not None:
-        return enum_class(value)
-    if isinstance(column.type, (Money, Numeric)):
+    kind = column_kind(column)
+    if kind == "enum":
+        return column.type.enum_class(value)
+    if kind in ("money", "number"):
         return Decimal(str(value))
-    if isinstance(column.type, DateTime):
+    if kind == "datetime":
         return value if isinstance(value, datetime) else datetime.fromisoformat(value)
-    if isinstance(column.type, Date):
+    if kind == "date":
         return value if isinstance(value, date) else date.fromisoformat(value)
-    if isinstance(column.type, Boolean):
+    if kind == "bool":
         return bool(value)
-    if isinstance(column.type, Integer):
+    if kind == "int":
         return int(value)
     return value
 

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from models.rules import Refused
 from models import Asset, AssetStatus, DepreciationPosting, utcnow
 from models.changelog import audit_context, plain, record_changes
 from models.types import Money
@@ -28,9 +30,9 @@ CHUNK = 5000
 GONE = (AssetStatus.written_off, AssetStatus.disposed)
 
 
-class AlreadyPosted(ValueError):
+class AlreadyPosted(Refused):
     def __init__(self, month: date):
-        super().__init__(f"depreciation for {month:%Y-%m} has already been posted")
+        super().__init__(_l("Depreciation for %(month)s has already been posted.", month=f"{month:%m.%Y}"))
         self.month = month
 
 
@@ -142,8 +144,4 @@ def post_month(session: Session, month: date) -> PostingResult:
     session.add(DepreciationPosting(month=month, batch_id=ctx.batch_id, assets_count=len(updates), total=total))
     session.flush()
     return PostingResult(month, len(updates), total, moved, ctx.batch_id)
-
-
-def posted_months(session: Session) -> list[date]:
-    return list(session.scalars(select(DepreciationPosting.month).order_by(DepreciationPosting.month)))
 

@@ -14,6 +14,8 @@ from itertools import chain
 
 from flask_babel import lazy_gettext as _l
 
+from models.rules import Refused
+
 from .archive_limits import ArchiveRefused, check_archive
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -25,7 +27,7 @@ CFB_SIGNATURE = b"\xd0\xcf\x11\xe0"
 ZIP_SIGNATURE = b"PK\x03\x04"
 
 
-class ImportFileError(ValueError):
+class ImportFileError(Refused):
     """The file cannot be read at all; ``message`` is a lazy string for the user."""
 
     def __init__(self, message):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from models import Asset, AssetCategory, Building, Contract, Department, Employee, Room, Supplier, Vehicle
 from models.checks import normalise_plate
+from models.registry import display_sql
 
 from .import_values import CellError, normalise, text, to_date
 
@@ -140,8 +141,8 @@ class SupplierResolver(Resolver):
 
     def load(self, session):
         self.by_inn = defaultdict(set)
-        for i, short, full, inn, kpp in session.execute(
-                select(Supplier.id, Supplier.short_name, Supplier.full_name, Supplier.inn, Supplier.kpp)):
+        for i, short, inn, kpp in session.execute(
+                select(Supplier.id, Supplier.short_name, Supplier.inn, Supplier.kpp)):
             self.add(i, short, short)
             self.by_inn[inn].add(i)
             if kpp:
@@ -213,6 +214,22 @@ class AssetResolver(Resolver):
 
     def unknown(self, written):
         return _l("no asset with the inventory number «%(value)s»", value=written)
+
+
+def resolver_for(model) -> type[Resolver]:
+    """The resolver of a model: a special one where clerks write it in several ways, else by its declared
+    display expression and natural key (a new entity needs nothing here)."""
+    if model in RESOLVERS:
+        return RESOLVERS[model]
+
+    class Declared(Resolver):
+        def load(self, session):
+            keys = [getattr(model, a) for a in getattr(model, "natural_key", ()) if not a.endswith("_id")]
+            for i, shown, *values in session.execute(select(model.id, display_sql(model), *keys)):
+                self.add(i, shown, shown, *values)
+
+    RESOLVERS[model] = Declared
+    return Declared
 
 
 RESOLVERS = {AssetCategory: CategoryResolver, Employee: EmployeeResolver, Department: DepartmentResolver,

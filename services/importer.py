@@ -9,22 +9,21 @@ one batch id, so the import can be undone like a bulk edit. The caller commits o
 """
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Date, Integer, Numeric, String, bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
-from models import (LOCKED_STATUSES, Asset, AssetStatus, Contract, Employee, FuelCard, Money, Room, Supplier,
-                    Vehicle, utcnow)
+from models import utcnow
 from models.changelog import audit_context, plain, record_changes
-from models.checks import (CheckError, check_account, check_bik, check_fuel_card_number, check_ikz, check_inn,
-                           check_kpp, check_ogrn, check_plate, check_vin)
+from models.kinds import column_kind
+from models.checks import CheckError
 from models.labels import field_label
+from models.registry import column_info, entities
+from models.rules import Refused, judge
 
 from . import import_values as values
 from .import_files import ImportFileError, read_table
-from .import_refs import RESOLVERS
+from .import_refs import resolver_for
 from .import_values import CellError, normalise
 
 KEY_CHUNK = 900  # natural keys looked up per query (below SQLite's bound-parameter limit)
@@ -51,7 +50,7 @@ class Field:
             self.kind = "ref"
         else:
             column = mapper.columns[self.name]
-            self.kind = _kind(column)
+            self.kind = column_kind(column)
         self.attr = mapper.get_property_by_column(column).key
         self.column = column
         default = column.default.arg if column.default is not None and not callable(column.default.arg) else None
@@ -75,24 +74,12 @@ class Field:
         return self._enum(raw)
 
 
-def _kind(column) -> str:
-    if isinstance(column.type, Money):
-        return "money"
-    if getattr(column.type, "enum_class", None):
-        return "enum"
-    for sa_type, kind in ((Boolean, "bool"), (Date, "date"), (Integer, "int"), (Numeric, "number"), (String, "text")):
-        if isinstance(column.type, sa_type):
-            return kind
-    return "text"
-
-
 @dataclass
 class Spec:
     model: type
     key: tuple[str, ...]  # field names of the natural key
     fields: list[Field]
     unique: tuple[str, ...] = ()  # other unique columns (attribute names)
-    row_check: Callable | None = None  # (merged values, old values or None) → [(field name, message)]
 
     def __post_init__(self):
         self.by_name = {f.name: f.bind(self.model) for f in self.fields}
@@ -102,82 +89,31 @@ class Spec:
         return self.model.__tablename__
 
 
-# Row checks: the rules forms and database constraints enforce across fields ---------------------------
+# Specs derived from the registry: a model's ``importable`` attributes, natural key and column facts ----------
 
-def _asset_rules(new, old):
-    errors = []
-    book, depreciation = new.get("book_value"), new.get("depreciation") or Decimal(0)
-    if book is not None and book < 0:
-        errors.append(("book_value", _l("cannot be negative")))
-    if depreciation < 0:
-        errors.append(("depreciation", _l("cannot be negative")))
-    elif book is not None and depreciation > book:
-        errors.append(("depreciation", _l("cannot exceed the book value")))
-    if old is not None and old.get("status") in LOCKED_STATUSES:
-        if any(not _same(old[attr], value) for attr, value in new.items() if attr in old):
-            errors.append(("status", _l("a written-off asset is changed only through its write-off act")))
-    elif new.get("status") in LOCKED_STATUSES and (old or {}).get("status") != new.get("status"):
-        errors.append(("status", _l("this status is set only by a write-off act")))
-    return errors
+def _field_name(model, attr: str) -> str:
+    """The name views use for an attribute: a foreign key by its relationship («category»)."""
+    mapper = model.__mapper__
+    for rel in mapper.relationships:
+        if rel.direction.name == "MANYTOONE" and len(rel.local_columns) == 1 and \
+                mapper.get_property_by_column(next(iter(rel.local_columns))).key == attr:
+            return rel.key
+    return attr
 
 
-def _supplier_rules(new, old):
-    account = new.get("settlement_account")
-    if account:
-        try:
-            check_account(account, new.get("bik") or "")
-        except CheckError as exc:
-            return [("settlement_account", exc.message)]
-    return []
+def spec_for(model) -> Spec:
+    fields = []
+    for attr in model.importable:
+        info = column_info(model, attr)
+        fields.append(Field(_field_name(model, attr), check=info.get("check"), digits=info.get("digits"),
+                            example=info.get("example"), aliases=info.get("aliases", ())))
+    key = tuple(_field_name(model, attr) for attr in model.natural_key)
+    unique = tuple(c.key for c in model.__table__.columns
+                   if c.unique and c.key in model.importable and c.key not in model.natural_key)
+    return Spec(model, key=key, fields=fields, unique=unique)
 
 
-SPECS = {spec.entity: spec for spec in (
-    Spec(Asset, key=("inventory_number",), row_check=_asset_rules, fields=[
-        Field("inventory_number", example="ИН-000001"), Field("name", example="Ноутбук Lenovo ThinkPad"),
-        Field("category"), Field("serial_number", example="PF-3K2L9"), Field("year_made", example=2024),
-        Field("accepted_on", example=date(2024, 3, 1)), Field("commissioned_on", example=date(2024, 3, 15)),
-        Field("book_value", example=Decimal("85400.00")), Field("depreciation", example=Decimal("0.00")),
-        Field("useful_life_months", example=36), Field("balance_account", example="101.34"),
-        Field("status", example=AssetStatus.in_use), Field("responsible"), Field("department"), Field("room"),
-        Field("supplier"), Field("contract"), Field("notes")]),
-    Spec(Supplier, key=("inn", "kpp"), row_check=_supplier_rules, fields=[
-        Field("full_name", example="Общество с ограниченной ответственностью «Ромашка»",
-              aliases=(_l("Full name of the organisation"),)),
-        Field("short_name", example="ООО «Ромашка»"),
-        Field("inn", check=check_inn, digits=(10, 12), example="7707083893"),
-        Field("kpp", check=check_kpp, digits=(9,), example="773601001"),
-        Field("ogrn", check=check_ogrn, digits=(13, 15), example="1027700132195"),
-        Field("address", example="г. Москва, ул. Вавилова, д. 19"), Field("contact_person", example="Петров П. П."),
-        Field("phone", example="+7 495 500-55-50"), Field("email", example="info@example.ru"),
-        Field("bik", check=check_bik, digits=(9,), example="044525225"),
-        Field("settlement_account", digits=(20,), example="40702810938000000001"), Field("notes")]),
-    Spec(Contract, key=("number", "signed_on"), fields=[
-        Field("number", example="0123-2024"), Field("signed_on", example=date(2024, 2, 1)), Field("supplier"),
-        Field("subject", example="Поставка картриджей"), Field("kind"), Field("procurement_method"),
-        Field("ikz", check=check_ikz, digits=(36,)), Field("amount", example=Decimal("120000.00")),
-        Field("vat", example=Decimal("20000.00")), Field("starts_on", example=date(2024, 2, 1)),
-        Field("ends_on", example=date(2024, 12, 31)), Field("status"), Field("responsible")]),
-    Spec(Employee, key=("personnel_number",), fields=[
-        Field("full_name", example="Иванов Иван Иванович", aliases=(_l("Full name of the employee"),)), Field("position", example="Ведущий специалист"),
-        Field("department"), Field("personnel_number", example="000123"), Field("is_responsible", example=True),
-        Field("is_driver", example=False), Field("licence_number"), Field("licence_expires_on"),
-        Field("is_active", example=True)]),
-    Spec(Room, key=("building", "number"), fields=[
-        Field("building"), Field("number", example="101"), Field("floor", example=1),
-        Field("area", example=Decimal("18.50")), Field("purpose", example="Кабинет"), Field("responsible")]),
-    Spec(Vehicle, key=("plate",), unique=("vin", "asset_id"), fields=[
-        Field("plate", check=check_plate, example="А123ВС77"), Field("vin", check=check_vin, example="XTA219010K0123456"),
-        Field("asset"), Field("make", example="LADA"), Field("model", example="Granta"), Field("year_made", example=2020),
-        Field("fuel_type"), Field("tank_capacity", example=50), Field("fuel_norm", example=Decimal("8.70")),
-        Field("odometer_km", example=45210), Field("sts_number"), Field("pts_number"), Field("osago_policy"),
-        Field("osago_expires_on"), Field("diagnostic_card"), Field("diagnostic_expires_on"), Field("driver"),
-        Field("status"), Field("registered_on"), Field("deregistered_on")]),
-    Spec(FuelCard, key=("number",), fields=[
-        Field("number", check=check_fuel_card_number, digits=tuple(range(13, 20)), example="7005830012345678",
-              aliases=(_l("Card number"),)),
-        Field("provider"), Field("contract"), Field("vehicle"), Field("holder"), Field("fuel_type"),
-        Field("monthly_limit_l", example=300), Field("valid_until", example=date(2026, 12, 31)), Field("status")]),
-)}
+SPECS = {model.__tablename__: spec_for(model) for model in entities() if getattr(model, "importable", None)}
 
 
 # Results -------------------------------------------------------------------------------------------
@@ -236,7 +172,7 @@ class ImportResult:
     unchanged: int
 
 
-class ImportRefused(ValueError):
+class ImportRefused(Refused):
     """apply() was asked to write a file whose dry run has errors."""
 
     def __init__(self, preview: Preview):
@@ -412,7 +348,7 @@ def _dry_run(session, spec: Spec, table, aliases, preview: Preview) -> Preview:
         preview.fatal = _l("Required columns are missing: %(columns)s.", columns=", ".join(missing_key))
         return preview
 
-    resolvers = {f.target: RESOLVERS[f.target](session) for _, f, _ in mapping if f.kind == "ref"}
+    resolvers = {f.target: resolver_for(f.target)(session) for _, f, _ in mapping if f.kind == "ref"}
     header_of = {f.attr: header for _, f, header in mapping}
 
     # Pass 1: parse every cell; collect the natural keys.
@@ -474,11 +410,15 @@ def _dry_run(session, spec: Spec, table, aliases, preview: Preview) -> Preview:
             owner = attr_owners.get(row.get(attr))
             if owner is not None and (old is None or owner != old["id"]):
                 errors.append(RowError(number, header_of[attr], _l("already belongs to another record")))
-        if not errors and spec.row_check:
-            merged = {**({f.attr: f.default for f in spec.fields} if old is None else old), **row}
-            for name, message in spec.row_check(merged, old):
-                f = spec.by_name[name]
-                errors.append(RowError(number, header_of.get(f.attr, str(f.label)), message))
+        if not errors:
+            # The model's rule set judges the record after the change, as a form or a bulk edit would.
+            before = None if old is None else {k: v for k, v in old.items() if k not in ("id", "version")}
+            merged = {**({f.attr: f.default for f in spec.fields} if old is None else before), **row}
+            judged, problems = judge(spec.model, before, merged)
+            for attr, message in problems:
+                f = _field_by_attr(spec, attr) if attr else None
+                errors.append(RowError(number, header_of.get(attr, str(f.label) if f else None), message))
+            row.update({k: v for k, v in judged.items() if k in merged and not _same(merged[k], v)})
         if errors:
             preview.errors.extend(errors)
             preview.error_rows += 1
@@ -498,7 +438,7 @@ def _dry_run(session, spec: Spec, table, aliases, preview: Preview) -> Preview:
                 row=number, record_id=old["id"],
                 key=" / ".join(str(_display(spec.by_name[n], old[spec.by_name[n].attr], resolvers)) for n in spec.key
                                if old[spec.by_name[n].attr] is not None),
-                fields=[FieldChange(header_of[a], _display(_field_by_attr(spec, a), o, resolvers),
+                fields=[FieldChange(header_of.get(a) or str(_field_by_attr(spec, a).label), _display(_field_by_attr(spec, a), o, resolvers),
                                     _display(_field_by_attr(spec, a), n, resolvers)) for a, (o, n) in changed.items()]))
     return preview
 

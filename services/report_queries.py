@@ -13,12 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Iterator
+from collections.abc import Iterator
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
-from models import (Asset, AssetCategory, AssetStatus, Building, Contract, ContractKind, ContractStatus, Department,
+from models import (Asset, AssetCategory, AssetStatus, Building, Contract, ContractKind, ContractStatus,
                     Employee, Room, Supplier)
 
 from .depreciation_rules import accumulated_at
@@ -133,7 +133,3 @@ def contract_lines(session, *, signed_from: date | None = None, signed_to: date 
         statement = statement.where(Contract.supplier_id == supplier_id)
     return [ContractLine(*row, days_to_end=(row.ends_on - today).days if row.ends_on else None)
             for row in session.execute(statement)]
-
-
-def department_name(session, department_id: int | None) -> str | None:
-    return session.get(Department, department_id).name if department_id else None

@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from models import LOCKED_STATUSES, Asset, Department, Employee, Room, Transfer, TransferLine
+from models.rules import Refused, judge
+from models import Asset, Department, Employee, Room, Transfer, TransferLine
 from models.changelog import plain, record_changes
 
 from .audit import chunks, new_batch
@@ -19,7 +20,10 @@ from .bulk_edit import CHUNK_SIZE, update_rows
 TARGETS = ("responsible_id", "department_id", "room_id")
 
 
-class TransferRefused(ValueError):
+class TransferRefused(Refused):
+    def messages(self, label=None):
+        return [str(self.message)] + [f"{record}: {reason}" for record, reason in self.records[:20]]
+
     def __init__(self, message, records=()):
         super().__init__(message)
         self.message = message
@@ -58,8 +62,9 @@ def transfer_assets(session: Session, asset_ids, *, doc_date: date, to_responsib
     for chunk in chunks(ids, CHUNK_SIZE):
         for row in session.execute(select(*cols).where(Asset.id.in_(chunk)).with_for_update()).mappings():
             label = f"{row['inventory_number']} {row['name']}"
-            if row["status"] in LOCKED_STATUSES:
-                refused.append((label, str(_l("%(status)s: cannot be transferred", status=row["status"].label))))
+            problems = judge(Asset, dict(row), {**row, **target})[1]
+            if problems:
+                refused.append((label, "; ".join(str(m) for _f, m in problems)))
             elif all(row[k] == v for k, v in target.items()):
                 refused.append((label, str(_l("is already there"))))
             else:
@@ -67,13 +72,12 @@ def transfer_assets(session: Session, asset_ids, *, doc_date: date, to_responsib
     if len(rows) + len(refused) < len(ids):
         refused.append(("—", str(_l("%(count)s assets no longer exist", count=len(ids) - len(rows) - len(refused)))))
     if refused:
-        session.rollback()
         raise TransferRefused(_l("Nothing was transferred: %(count)s assets cannot be.", count=len(refused)), refused)
 
     by_source: dict = {}
     for row in rows:
         by_source.setdefault(row["responsible_id"], []).append(row)
-    try:
+    if True:  # the caller owns the transaction
         ctx = new_batch(session, comment=reason)
         number = next_number(session, doc_date.year)
         result = TransferResult(batch_id=ctx.batch_id, assets=len(rows))
@@ -87,10 +91,6 @@ def transfer_assets(session: Session, asset_ids, *, doc_date: date, to_responsib
             _add_lines(session, doc, group)
             update_rows(session, Asset, {row["id"]: None for row in group}, target, "transfer")
             result.transfers.append(doc)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return result
 
 

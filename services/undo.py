@@ -13,9 +13,10 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from models.rules import Refused
 from models import Base, ChangeLogEntry, utcnow
 from models.changelog import SECRET, SKIPPED_FIELDS, plain, record_changes
-from models.labels import ENTITY_LABELS
+from models.registry import entity_labels
 
 from .audit import chunks, from_plain, new_batch
 
@@ -31,10 +32,10 @@ class Conflict:
 
     @property
     def entity_label(self):
-        return ENTITY_LABELS.get(self.entity, (self.entity,))[0]
+        return entity_labels(self.entity)[0]
 
 
-class UndoRefused(Exception):
+class UndoRefused(Refused):
     def __init__(self, message, conflicts=()):
         super().__init__(message)
         self.message = message
@@ -161,23 +162,18 @@ def undo_batch(session: Session, batch_id: str) -> Undone:
         found, currents[entity] = _conflicts(session, entity, entity_nets, last_id)
         conflicts.extend(found)
     if conflicts:
-        session.rollback()  # release the rows read FOR UPDATE
         raise UndoRefused(_l("The batch cannot be undone: %(count)s records changed since.", count=len(conflicts)),
                           conflicts)
-    try:
+    try:  # the caller commits; a constraint refusing the revert becomes a refusal
         ctx = new_batch(session, comment=f"undo {batch_id}")
         # Children before parents: undo in the reverse order the batch wrote.
         order = sorted(by_entity, key=lambda e: -max(n.last_entry for n in by_entity[e].values()))
         for entity in order:
             _revert(session, Base.metadata.tables[entity], by_entity[entity])
-        session.commit()
+        session.flush()
     except IntegrityError as exc:
-        session.rollback()
         raise UndoRefused(_l("The batch cannot be undone: %(detail)s",
                              detail=str(exc.orig).splitlines()[0])) from None
-    except Exception:
-        session.rollback()
-        raise
     session.expire_all()
     return Undone(batch_id=ctx.batch_id, records=len(nets),
                   by_entity={e: len(n) for e, n in by_entity.items()})

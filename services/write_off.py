@@ -14,7 +14,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from models import (LOCKED_STATUSES, Asset, AssetStatus, Employee, FuelCard, FuelCardStatus, Role, Vehicle,
+from models.rules import Refused
+from models import (Asset, AssetStatus, Employee, FuelCard, FuelCardStatus, Role, Vehicle,
                     WriteOffAct, WriteOffForm, WriteOffLine, WriteOffReason, WriteOffStatus, utcnow)
 from models.changelog import plain, record_changes
 
@@ -25,13 +26,16 @@ APPROVERS = frozenset({Role.head, Role.admin})
 MIN_MEMBERS = 2
 
 
-class WriteOffError(ValueError):
-    """A refusal a user can understand; ``message`` is translated lazily."""
+class WriteOffError(Refused):
+    """The one refusal type (models.rules.Refused), with the records it concerns as ``details``."""
 
     def __init__(self, message, details=()):
-        super().__init__(str(message))
+        super().__init__(message)
         self.message = message
         self.details = list(details)
+
+    def messages(self, label=None):
+        return [" ".join([str(self.message), "; ".join(self.details[:20])]).strip()]
 
 
 @dataclass
@@ -205,7 +209,7 @@ def create_draft(session: Session, asset_ids, request: DraftRequest) -> tuple[Wr
         # Only rows still unlocked: a concurrent act taking the same asset makes the counts differ.
         changed = session.execute(
             update(Asset.__table__).where(Asset.__table__.c.id.in_(part),
-                                          Asset.__table__.c.status.not_in([s.value for s in LOCKED_STATUSES]))
+                                          ~Asset.locked)
             .values(status=AssetStatus.pending_write_off.value, version=Asset.__table__.c.version + 1,
                     updated_at=utcnow())).rowcount
         if changed != len(assets):

@@ -25,11 +25,62 @@
     }
   });
 
-  // Batch actions from the "With selected" menu.
+  // Ticks survive paging: each list keeps its ticked ids for the browser tab; ids ticked on other pages
+  // ride along as hidden ticked boxes, so Flask-Admin's action form sends them all.
+  var tickKey = 'khozchast-ticks:' + window.location.pathname;
+  function storedTicks() {
+    try { return JSON.parse(window.sessionStorage.getItem(tickKey) || '[]'); } catch (e) { return []; }
+  }
+  function saveTicks(ids) { window.sessionStorage.setItem(tickKey, JSON.stringify(ids)); }
+  function showTicks() {
+    var ids = storedTicks();
+    var onPage = $('table input.action-checkbox').map(function () { return this.value; }).get();
+    var $hidden = $('#offpage-ticks').empty();
+    ids.forEach(function (id) {
+      if (onPage.indexOf(id) < 0) {
+        $('<input type="checkbox" class="action-checkbox" name="rowid" checked>').val(id).appendTo($hidden);
+      }
+    });
+    var $status = $('#selection-status');
+    var offPage = $hidden.children().length;
+    if (offPage > 0) {
+      $status.text(String($status.data('text')).replace('__N__', ids.length) + ' ')
+        .append($('<a href="#" id="selection-clear">').text($status.data('clear')))
+        .removeClass('d-none').insertBefore('table.model-list');
+    } else {
+      $status.addClass('d-none');
+    }
+  }
+  function tick(box) {
+    var ids = storedTicks().filter(function (id) { return id !== box.value; });
+    if (box.checked) { ids.push(box.value); }
+    saveTicks(ids);
+  }
+  $(function () {
+    var ids = storedTicks();
+    $('table input.action-checkbox').each(function () {
+      if (ids.indexOf(this.value) >= 0) { this.checked = true; }
+    });
+    showTicks();
+  });
+  $(document).on('change', 'table input.action-checkbox', function () { tick(this); showTicks(); });
+  $(document).on('change', '.action-rowtoggle', function () {
+    $('table input.action-checkbox').each(function () { tick(this); });
+    showTicks();
+  });
+  $(document).on('click', '#selection-clear', function (event) {
+    event.preventDefault();
+    saveTicks([]);
+    $('table input.action-checkbox').prop('checked', false);
+    showTicks();
+  });
+
+  // Batch actions from the "With selected" menu; once sent, the selection is done with.
   $(document).on('click', 'a[data-model-action]', function (event) {
     event.preventDefault();
     if (window.modelActions) {
       window.modelActions.execute($(this).data('model-action'));
+      window.sessionStorage.removeItem(tickKey);
     }
   });
 

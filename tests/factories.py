@@ -88,3 +88,28 @@ def fuel_card(session, **kw):
     if "provider" not in kw:
         kw["provider"] = supplier(session)
     return _save(session, FuelCard(**{"number": f"{7000000000000000 + n}", "fuel_type": FuelType.ai92, **kw}))
+
+
+# One factory per registered entity: the registry-driven tests (smoke, rule × path, export, import) read these.
+FACTORIES = {Department: department, Employee: employee, AssetCategory: category, Building: building, Room: room,
+             Supplier: supplier, Contract: contract, Asset: asset, Vehicle: vehicle, FuelCard: fuel_card}
+
+# Per entity: (record overrides, the change that breaks a rule — a value may be a function of the record —,
+# the field it concerns). The rule × path test
+# makes the record, tries the change on every write path that may set that field, and expects one message.
+INVALID = {
+    Department: [({}, {"parent_id": lambda record: record.id}, "parent_id")],
+    Employee: [({}, {"licence_expires_on": date(2027, 1, 1), "licence_number": None}, "licence_number")],
+    AssetCategory: [({}, {"balance_account": "abc"}, "balance_account"),
+                    ({}, {"default_useful_life_months": -5}, "default_useful_life_months")],
+    Building: [({}, {"total_area": Decimal("-1.00")}, "total_area")],
+    Room: [({}, {"area": Decimal("-1.00")}, "area")],
+    Supplier: [({}, {"inn": "7707083894"}, "inn")],
+    Contract: [({"starts_on": date(2026, 2, 1)}, {"ends_on": date(2026, 1, 1)}, "ends_on")],
+    Asset: [({"accepted_on": date(2024, 3, 1)}, {"commissioned_on": date(2024, 2, 1)}, "commissioned_on"),
+            ({}, {"year_made": 2099}, "year_made"),
+            ({}, {"depreciation": Decimal("60000.00")}, "depreciation"),
+            ({"status": AssetStatus.written_off}, {"notes": "правка"}, "status")],
+    Vehicle: [({"registered_on": date(2024, 5, 1)}, {"deregistered_on": date(2024, 4, 1)}, "deregistered_on")],
+    FuelCard: [({}, {"monthly_limit_l": -10}, "monthly_limit_l")],
+}

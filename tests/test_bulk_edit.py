@@ -1,4 +1,5 @@
 """Bulk edit: preview counts and refusals, set-based apply with its change log, atomicity, the views."""
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -31,20 +32,20 @@ def test_preview_counts_old_to_new_and_writes_nothing(ctx):
 
 
 def test_preview_refuses_locked_assets_and_broken_checks(ctx):
-    ok = f.asset(ctx, book_value=Decimal("1000.00"))
+    ok = f.asset(ctx, accepted_on=date(2024, 1, 10))
     gone = f.asset(ctx, status=AssetStatus.written_off)
     pending = f.asset(ctx, status=AssetStatus.pending_write_off)
-    cheap = f.asset(ctx, book_value=Decimal("100.00"))
+    late = f.asset(ctx, accepted_on=date(2024, 6, 1))
     ctx.commit()
 
-    p = bulk_edit.preview(ctx, Asset, [ok.id, gone.id, pending.id, cheap.id, 999999],
-                          {"depreciation": Decimal("500.00")})
+    p = bulk_edit.preview(ctx, Asset, [ok.id, gone.id, pending.id, late.id, 999999],
+                          {"commissioned_on": date(2024, 2, 1)})
 
     assert list(p.versions) == [ok.id]
     reasons = {r.id: r.reason for r in p.refusals}
-    assert set(reasons) == {gone.id, pending.id, cheap.id, 999999}
-    assert "Списано" in reasons[gone.id] or "Written off" in reasons[gone.id]
-    assert "depreciation" in reasons[cheap.id] or "амортизац" in reasons[cheap.id]
+    assert set(reasons) == {gone.id, pending.id, late.id, 999999}
+    assert "Списано" in reasons[gone.id]
+    assert reasons[late.id] == "Дата ввода в эксплуатацию: не может быть раньше даты принятия к учёту"
     assert {r.record for r in p.refusals if r.id == gone.id} == {str(gone)}
 
 
@@ -54,9 +55,12 @@ def test_invalid_change_is_refused_as_a_whole(ctx):
     with pytest.raises(BulkEditError):
         bulk_edit.preview(ctx, Asset, [a.id], {"name": None})  # not nullable
     with pytest.raises(BulkEditError):
-        bulk_edit.preview(ctx, Asset, [a.id], {"status": AssetStatus.written_off})
+        bulk_edit.preview(ctx, Asset, [a.id], {"book_value": Decimal("1.00")})  # not bulk-editable
     with pytest.raises(BulkEditError):
         bulk_edit.preview(ctx, Asset, [a.id], {})
+    # A write-off status is refused by the asset's rule set, record by record, as on every other path.
+    p = bulk_edit.preview(ctx, Asset, [a.id], {"status": AssetStatus.written_off})
+    assert [r.reason for r in p.refusals] == ["Статус: этот статус устанавливается только актом о списании"]
 
 
 def test_contract_dates_out_of_order_refused(ctx):
@@ -119,6 +123,7 @@ def test_failure_on_second_chunk_changes_nothing(ctx):
             bulk_edit.apply(ctx, Asset, p.versions, p.changes, chunk_size=3)
     finally:
         event.remove(engine, "before_cursor_execute", fail_second_update)
+    ctx.rollback()  # what the request does with an error (services never commit or roll back)
 
     assert len(updates) == 2
     assert set(ctx.scalars(select(Asset.notes))) == {"было"}

@@ -97,7 +97,7 @@ def test_cli_posts_once(app):
     assert first.exit_code == 0, first.output
     assert "1 assets" in first.output
     again = runner.invoke(args=["depreciation", "--month", "2026-11"])
-    assert again.exit_code != 0 and "already been posted" in again.output
+    assert again.exit_code != 0 and "уже начислена" in again.output
     with app.app_context():
         assert db.session.scalar(select(Asset.depreciation)) == D("50000.00")
         db.session.remove()

@@ -162,7 +162,7 @@ def test_files_that_cannot_be_imported_get_a_clear_message(app, data, message):
 
 
 def test_a_file_over_20_mb_is_refused(app):
-    line = "ИН-1;Стол;Мебель;10\r\n".encode("utf-8")
+    line = "ИН-1;Стол;Мебель;10\r\n".encode()
     data = line * (import_files.MAX_BYTES // len(line) + 1)
     assert len(data) > 20 * 1024 * 1024
     assert fatal_en(run(app, "asset", data)) == "The file is larger than 20 MB; split it into several files."

@@ -1,7 +1,7 @@
 import enum
 import io
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, UTC
 from decimal import Decimal as D
 from pathlib import Path
 from urllib.parse import unquote
@@ -267,10 +267,27 @@ def test_workbook_chunks_raises_before_streaming():
         workbook_chunks(fill)
 
 
-def test_fast_row_stream_writes_what_write_cell_writes():
-    """constant_memory sheets take the row-stream fast path; every value must read back as the
-    portable cell-by-cell path writes it."""
-    from datetime import timezone
+def test_fast_row_path_is_used_with_the_installed_xlsxwriter():
+    """Within the xlsxwriter range pyproject.toml allows (.ci/run tests the lowest and the highest),
+    the fast path must be taken, not silently replaced by the portable one."""
+    import xlsxwriter
+
+    from reports import workbook
+
+    fast = workbook._fast_rows()
+    assert fast is not None, f"reports/xlsx_rows.py does not import with xlsxwriter {xlsxwriter.__version__}"
+    wb = open_workbook(io.BytesIO())
+    assert fast.can_stream(wb.add_worksheet()), xlsxwriter.__version__
+    assert not fast.can_stream(open_workbook(io.BytesIO(), constant_memory=False).add_worksheet())
+
+
+@pytest.mark.parametrize("portable", ["inline strings", "shared strings"])
+def test_fast_row_stream_writes_what_write_cell_writes(portable, monkeypatch):
+    """constant_memory sheets take the row-stream fast path (reports/xlsx_rows.py); every value must
+    read back as the portable cell-by-cell path writes it, in the same mode (inline strings) and in
+    the in-memory mode (shared strings)."""
+
+    from reports import workbook
 
     odd = ["a&b<c>\"", "x_x0041_", "ctl\x01", " lead", "trail ", "=SUM(A1)", "\tx", "\r\nx", "ж" * 40_000, ""]
     columns = [Column("t", "Текст"), Column("m", "Сумма", "money"), Column("i", "Год", "int"),
@@ -280,21 +297,25 @@ def test_fast_row_stream_writes_what_write_cell_writes():
     for k, text in enumerate(odd):
         rows.append((text, D("1234.56") if k % 2 else "12,5", 2020 + k if k % 3 else 10**16,
                      date(1900, 1, 1 + k) if k < 3 else date(2026, 2, k + 1),
-                     datetime(2026, 3, 1, 12, k, tzinfo=timezone.utc) if k % 2 else datetime(2026, 3, 1, 8, 30),
+                     datetime(2026, 3, 1, 12, k, tzinfo=UTC) if k % 2 else datetime(2026, 3, 1, 8, 30),
                      bool(k % 2), Status.ACTIVE if k % 2 else "свободный текст", 1.25 if k % 2 else D("-0.50")))
     rows.append((True, 5, True, None, None, None, None, 7))
+    assert workbook._fast_rows() is not None
     _, fast = build(rows, columns, constant_memory=True)
-    _, slow = build(rows, columns, constant_memory=False)
+    if portable == "inline strings":
+        monkeypatch.setattr(workbook, "_fast_rows", lambda: None)
+        _, slow = build(rows, columns, constant_memory=True)
+    else:
+        _, slow = build(rows, columns, constant_memory=False)
     fast_ws, slow_ws = load(fast), load(slow)
     for fast_row, slow_row in zip(fast_ws.iter_rows(), slow_ws.iter_rows(), strict=True):
         for a, b in zip(fast_row, slow_row, strict=True):
-            # shared strings and inline strings escape "_xHHHH_" differently; Excel decodes both
-            if a.coordinate == "A3":
-                continue
-            plain = [unescape(c.value) if isinstance(c.value, str) else c.value for c in (a, b)]
-            assert (plain[0], a.data_type, a.number_format, a.quotePrefix) == \
-                   (plain[1], b.data_type, b.number_format, b.quotePrefix), a.coordinate
+            if portable == "shared strings" and a.coordinate == "A3":
+                continue  # shared and inline strings escape "_xHHHH_" differently; Excel decodes both
+            assert (a.value, a.data_type, a.number_format, a.quotePrefix, a.font.b) == \
+                   (b.value, b.data_type, b.number_format, b.quotePrefix, b.font.b), a.coordinate
     assert fast_ws.dimensions == slow_ws.dimensions
-    # shared strings (the portable path) leave a literal "_x0041_" unescaped, so Excel would show
-    # "xA"; inline strings escape it, as Excel does
+    assert fast_ws.freeze_panes == slow_ws.freeze_panes and fast_ws.auto_filter.ref == slow_ws.auto_filter.ref
+    # shared strings (the portable in-memory path) leave a literal "_x0041_" unescaped, so Excel would
+    # show "xA"; inline strings escape it, as Excel does
     assert fast_ws["A3"].value == "x_x005F_x0041_" and unescape(fast_ws["A3"].value) == "x_x0041_"

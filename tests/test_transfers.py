@@ -112,5 +112,5 @@ def test_workbook_converts_to_pdf(ctx, office, tmp_path):
     source.write_bytes(_workbook_bytes(form_data(result.transfers[0], "ГКУ «Хозяйственное управление»")))
     (pdf,) = convert_to_pdf([source], tmp_path)
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert "Стул 1" in text and "0504102" in text

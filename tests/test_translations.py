@@ -28,10 +28,17 @@ def test_every_russian_entry_is_translated_and_not_fuzzy():
     assert not fuzzy, f"fuzzy: {fuzzy}"
 
 
+def _entries(messages) -> dict:
+    """id → string, plural forms as tuples (the .po and .mo readers give lists and tuples)."""
+    def same(value):
+        return tuple(value) if isinstance(value, (list, tuple)) else value
+    return {same(m.id): same(m.string) for m in messages if m.id}
+
+
 def test_compiled_catalogue_matches_the_po():
     with open(RU / "messages.mo", "rb") as fh:
-        compiled = {m.id: m.string for m in read_mo(fh) if m.id}
-    source = {m.id: m.string for m in _catalog() if m.id}
+        compiled = _entries(read_mo(fh))
+    source = _entries(_catalog())
     assert compiled == source, "run translations/update.sh to recompile"
 
 

@@ -1,5 +1,4 @@
 """Undo of a change-log batch: bulk edits, ORM creates/updates/deletes, and refusal when records changed since."""
-from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -21,13 +20,13 @@ def test_undo_reverts_a_bulk_edit_and_logs_its_own_batch(ctx):
     a1, a2 = f.asset(ctx, responsible=anna, notes="x"), f.asset(ctx, responsible=boris)
     ctx.commit()
     done = _bulk(ctx, [a1.id, a2.id], {"responsible_id": boris.id, "notes": "инвентаризация",
-                                        "book_value": Decimal("60000.00")})
+                                        "useful_life_months": 60})
 
     undone = undo_batch(ctx, done.batch_id)
 
     assert undone.records == 2 and undone.batch_id != done.batch_id
     rows = {r.id: r for r in ctx.scalars(select(Asset))}
-    assert (rows[a1.id].responsible_id, rows[a1.id].notes, rows[a1.id].book_value) == (anna.id, "x", Decimal("55000.00"))
+    assert (rows[a1.id].responsible_id, rows[a1.id].notes, rows[a1.id].useful_life_months) == (anna.id, "x", 36)
     assert (rows[a2.id].responsible_id, rows[a2.id].notes) == (boris.id, None)
     assert rows[a1.id].version == 3
     log = ctx.scalars(select(ChangeLogEntry).where(ChangeLogEntry.batch_id == undone.batch_id)).all()

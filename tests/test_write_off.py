@@ -87,7 +87,7 @@ def test_draft_snapshots_lines_and_locks_assets(ctx):
         per_line={full.id: wo.LineText(condition="Разбит корпус")}))
     assert [e.ok for e in checked] == [True, True, False]
     assert (act.number, act.year, act.status) == (1, 2026, WriteOffStatus.draft)
-    lines = {l.asset_id: l for l in ctx.scalars(select(WriteOffLine).where(WriteOffLine.act_id == act.id))}
+    lines = {line.asset_id: line for line in ctx.scalars(select(WriteOffLine).where(WriteOffLine.act_id == act.id))}
     assert set(lines) == {straight.id, full.id}
     # 10 months (February…November) of 10 000,00.
     assert (lines[straight.id].depreciation, lines[straight.id].residual_value) == (D("100000.00"), D("20000.00"))
@@ -324,7 +324,7 @@ def test_panel_draft_approve_and_lock(client_as, chosen, app):
     with app.app_context():
         act = db.session.scalars(select(WriteOffAct)).one()
         act_id = act.id
-        assert len(act.lines) == 2 and {l.condition for l in act.lines} == {"Изношен"}
+        assert len(act.lines) == 2 and {line.condition for line in act.lines} == {"Изношен"}
     first = chosen["assets"][0]
 
     # Locked: no edit through the form or inline edit, and no status set by hand.
@@ -333,7 +333,7 @@ def test_panel_draft_approve_and_lock(client_as, chosen, app):
     denied = clerk.post(f"/admin/asset/edit/?id={first}", data={"name": "Другое"})
     assert denied.status_code == 302
     inline = clerk.post("/admin/asset/ajax/update/", data={"list_form_pk": first, "name": "Другое"})
-    assert inline.status_code == 400 and "нельзя изменить" in inline.get_data(as_text=True)
+    assert inline.status_code == 400 and "изменяется только через акт списания" in inline.get_data(as_text=True)
 
     # A clerk can't approve; the head can; nobody edits or deletes an act.
     assert clerk.post("/admin/writeoffact/approve/", data={"id": act_id}).status_code == 403
