@@ -38,7 +38,7 @@ from .fields import (MAX_YEAR, MIN_YEAR, Checked, CleanForm, MoneyField, NumberF
                      RecordSelectField, RussianDateField, WholeNumberField)
 from .errors import database_refusal
 from .history import HistoryMixin
-from .ids import parse_id, parse_ids
+from .ids import parse_id
 from .locking import OptimisticLockMixin
 from .checks import check_declarations
 from .rulesets import RuleSetMixin

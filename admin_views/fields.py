@@ -153,7 +153,7 @@ def text_filter(multiline: bool):
             return value
         bad = _bad_character(value, multiline)
         if bad is not None:
-            code = "U+%04X" % ord(bad)
+            code = f"U+{ord(bad):04X}"
             raise ValueError(gettext("Contains a control character (code %(code)s); remove it.", code=code))
         return value.strip()
     return clean

@@ -19,7 +19,7 @@ from . import pickers
 from .transaction import REFUSED, in_transaction
 from .base import SecuredModelView
 from .fields import CleanForm, PickerField, RecordSelectField, RussianDateField
-from .ids import parse_id, parse_ids
+from .ids import parse_id
 
 
 def transfer_form_class(view):

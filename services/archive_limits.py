@@ -27,10 +27,10 @@ import zipfile
 from flask_babel import lazy_gettext as _l
 
 MB = 1024 * 1024
-MAX_UNCOMPRESSED = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_MB", 200)) * MB
-MAX_RATIO = int(os.environ.get("IMPORT_MAX_RATIO", 100))
-MAX_MEMBERS = int(os.environ.get("IMPORT_MAX_MEMBERS", 1000))
-MAX_SHARED_STRINGS = int(os.environ.get("IMPORT_MAX_SHARED_STRINGS_MB", 64)) * MB
+MAX_UNCOMPRESSED = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_MB", "200")) * MB
+MAX_RATIO = int(os.environ.get("IMPORT_MAX_RATIO", "100"))
+MAX_MEMBERS = int(os.environ.get("IMPORT_MAX_MEMBERS", "1000"))
+MAX_SHARED_STRINGS = int(os.environ.get("IMPORT_MAX_SHARED_STRINGS_MB", "64")) * MB
 MAX_TEXT_RUN = 1 * MB
 MAX_DEPTH = 100  # a worksheet nests about 6 deep
 SCANNED = ("xl/worksheets/", "xl/sharedstrings.xml")
