@@ -89,30 +89,25 @@ class ModelForm(CleanForm):
         super().__init__(*args, obj=obj, **kwargs)
 
 
-def _limits(column) -> dict:
-    """The column's declared range (``info={"min": 0}``), for the number fields."""
-    info = column.info if column is not None else {}
-    return {key: info[name] for key, name in (("minimum", "min"), ("maximum", "max")) if info.get(name) is not None}
-
-
 class ModelConverter(AdminModelConverter):
     """Flask-Admin's converter with the panel's fields: numbers that fit their column, ASCII whole
     numbers, dd.mm.yyyy dates, pickers that refuse unknown records."""
 
+    # A field parses (finite, fits the column's type); the column's declared range is the rule set's to
+    # judge (models/rules.py), so a form says what the import and the bulk edit say.
     @converts("Money")
-    def conv_money(self, field_args, column=None, **extra):
-        return MoneyField(**_limits(column), **field_args)
+    def conv_money(self, field_args, **extra):
+        return MoneyField(**field_args)
 
     @converts("Numeric")  # same name: replaces Flask-Admin's DecimalField (which takes NaN and 1e309)
     def handle_decimal_types(self, column, field_args, **extra):
         # Areas, norms: typed with a decimal comma like money, to the column's scale.
         field_args.pop("places", None)
-        return NumberField(digits=column.type.precision or 15, places=column.type.scale or 0, **_limits(column),
-                           **field_args)
+        return NumberField(digits=column.type.precision or 15, places=column.type.scale or 0, **field_args)
 
     @converts("Integer")  # same name: replaces Flask-Admin's IntegerField
     def handle_integer_types(self, column, field_args, **extra):
-        return WholeNumberField(**_limits(column), **field_args)
+        return WholeNumberField(**field_args)
 
     def _model_select_field(self, prop, multiple, remote_model, **kwargs):
         if multiple:

@@ -62,6 +62,9 @@ def code(value, lengths: tuple[int, ...] | None) -> str:
     return text(value)
 
 
+MAX_NUMBER = Decimal(10) ** 13
+MAX_INTEGER = 2**31 - 1  # INTEGER columns on PostgreSQL
+
 _NUMBER_JUNK = re.compile(r"[\s\u00a0\u202f\u2009']|₽|руб\.?|р\.", re.IGNORECASE)
 
 
@@ -88,6 +91,8 @@ def decimal(value, places: int | None = 2) -> Decimal:
             raise CellError(_l("not a number: %(value)s", value=raw)) from None
         if not result.is_finite():
             raise CellError(_l("not a number: %(value)s", value=raw))
+    if not result.is_finite() or abs(result) >= MAX_NUMBER:  # no column holds more (NUMERIC(15, 2))
+        raise CellError(_l("too large a number: %(value)s", value=text(value)))
     if places is not None:
         result = result.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return result
@@ -97,6 +102,8 @@ def integer(value) -> int:
     number = decimal(value, None)
     if number != number.to_integral_value():
         raise CellError(_l("must be a whole number: %(value)s", value=text(value)))
+    if abs(number) > MAX_INTEGER:
+        raise CellError(_l("too large a number: %(value)s", value=text(value)))
     return int(number)
 
 
