@@ -403,11 +403,11 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
             current_app.logger.warning("refused by the database: %s", exc.orig)
             flash(database_refusal(exc, self.model), "error")
             return True
+        if super().handle_view_exception(exc):  # a conflict (locking), a refusal (rules), a ValidationError
+            return True
         if isinstance(exc, SQLAlchemyError):
             current_app.logger.error("database error", exc_info=exc)
             flash(gettext("The database refused the change; nothing was saved."), "error")
-            return True
-        if super().handle_view_exception(exc):  # Flask-Admin shows a ValidationError's own message
             return True
         current_app.logger.error("error while saving", exc_info=exc)
         flash(gettext("The change could not be saved; nothing was saved. The error has been logged."), "error")

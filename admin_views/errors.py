@@ -8,6 +8,7 @@ import re
 from flask import current_app, request
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from models import db
@@ -63,6 +64,9 @@ def register_error_pages(app):
     app.before_request(refuse_nul)
 
     def http_error(error: HTTPException):
+        if isinstance(error, CSRFError):  # a form kept open too long, or sent from another site
+            return error_page(400, gettext("The form's security token (CSRF) is missing or no longer valid; reload "
+                                           "the page and send the form again."))
         return error_page(error.code or 500)
 
     for code in (400, 403, 404, 405, 413):
