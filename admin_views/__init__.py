@@ -4,14 +4,15 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
 from extensions import TRANSLATIONS, csp_nonce, login_manager
-from models import (Asset, AssetCategory, Building, ChangeLogEntry, Contract, Department, Employee, FuelCard, Room,
-                    Supplier, Transfer, User, Vehicle, WriteOffAct, db)
+from models import (Asset, AssetCategory, Building, ChangeLogEntry, Commission, Contract, Department, Employee, FuelCard,
+                    Institution, Reversal, Room, Supplier, Transfer, User, Vehicle, WriteOffAct, db)
 
 from .assets import AssetView
 from .changelog import ChangeLogView
 from .auth import LoginView, LogoutView, load_user
 from .contracts import ContractView, SupplierView
 from .dashboard import DashboardView
+from .documents import CommissionView, InstitutionView, ReversalView
 from .errors import register_error_pages
 from .org import AssetCategoryView, DepartmentView, EmployeeView
 from .premises import BuildingView, RoomView
@@ -35,6 +36,8 @@ MODEL_VIEWS = [
     (AssetView, Asset, PROPERTY, "asset"),
     (WriteOffActView, WriteOffAct, PROPERTY, "writeoffact"),
     (TransferView, Transfer, PROPERTY, "transfer"),
+    (ReversalView, Reversal, PROPERTY, "reversal"),
+    (CommissionView, Commission, PROPERTY, "commission"),
     (VehicleView, Vehicle, TRANSPORT, "vehicle"),
     (FuelCardView, FuelCard, TRANSPORT, "fuelcard"),
     (ContractView, Contract, CONTRACTS, "contract"),
@@ -46,6 +49,7 @@ MODEL_VIEWS = [
     (AssetCategoryView, AssetCategory, REFERENCE, "assetcategory"),
 ]
 ADMINISTRATION_VIEWS = [
+    (InstitutionView, Institution, ADMINISTRATION, "institution"),
     (UserView, User, ADMINISTRATION, "user"),
     (ChangeLogView, ChangeLogEntry, ADMINISTRATION, "changelog"),
 ]

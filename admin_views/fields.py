@@ -238,3 +238,13 @@ class RussianDateField(DateField):
             raise ValidationError(gettext("A date between %(first)s and %(last)s, please.",
                                           first=MIN_YEAR, last=MAX_YEAR))
 
+
+def parse_amount(text) -> Decimal | None:
+    """«1 234,56» as typed into a plain form box → Decimal; empty → None; ValueError if not a number
+    (NaN, Infinity and exponents included, as in NumberField)."""
+    text = _squeeze(text or "")
+    if not text:
+        return None
+    if not _NUMBER.fullmatch(text) or len(text) > 20:
+        raise ValueError(text)
+    return Decimal(text.replace(",", "."))
