@@ -1,4 +1,5 @@
-"""Limits on an uploaded .xlsx (a zip archive), checked from its directory before anything is inflated.
+"""Limits on an uploaded .xlsx, .xlsm or .ods (a zip archive), checked from its directory before anything is
+inflated.
 
 A few megabytes of zip can inflate to gigabytes (a «zip bomb»): rows repeated millions of times, a
 shared-strings table of endless texts, a cell that never closes. The directory at the end of the
@@ -33,7 +34,7 @@ MAX_MEMBERS = int(os.environ.get("IMPORT_MAX_MEMBERS", "1000"))
 MAX_SHARED_STRINGS = int(os.environ.get("IMPORT_MAX_SHARED_STRINGS_MB", "64")) * MB
 MAX_TEXT_RUN = 1 * MB
 MAX_DEPTH = 100  # a worksheet nests about 6 deep
-SCANNED = ("xl/worksheets/", "xl/sharedstrings.xml")
+SCANNED = ("xl/worksheets/", "xl/sharedstrings.xml", "content.xml")  # .xlsx/.xlsm sheets and texts, .ods
 RATIO_FROM = 1 * MB  # small members (styles, an empty sheet) may compress absurdly well and harm nobody
 
 _END_RECORD = b"PK\x05\x06"

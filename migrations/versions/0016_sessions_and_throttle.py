@@ -1,13 +1,13 @@
 """sessions that end (a per-user generation in every cookie) and the throttle per client address
 
 Revision ID: 0016_sessions
-Revises: 0011_documents
+Revises: 0014_import_jobs
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = '0016_sessions'
-down_revision = '0011_documents'
+down_revision = '0014_import_jobs'
 branch_labels = None
 depends_on = None
 
