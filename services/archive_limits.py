@@ -53,7 +53,7 @@ def _member_count(data: bytes) -> int:
     """Entries in the archive, from its end record (the directory itself is not read)."""
     start = data.rfind(_END_RECORD, max(0, len(data) - _END_SIZE - 65535))
     if start < 0 or len(data) - start < _END_SIZE:
-        raise ArchiveRefused(_l("The file is not an Excel workbook (.xlsx) or a CSV file."))
+        raise ArchiveRefused(_l("The file is not a spreadsheet (.xlsx, .xls, .ods) or a text file (.csv)."))
     (_sig, _disk, _cd_disk, _here, total, _size, _offset, _comment) = struct.unpack("<4s4H2LH",
                                                                                   data[start:start + _END_SIZE])
     return total
@@ -72,7 +72,7 @@ def check_archive(data: bytes) -> None:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error, NotImplementedError) as exc:
         if isinstance(exc, ArchiveRefused):
             raise
-        raise ArchiveRefused(_l("The file is not an Excel workbook (.xlsx) or a CSV file.")) from None
+        raise ArchiveRefused(_l("The file is not a spreadsheet (.xlsx, .xls, .ods) or a text file (.csv).")) from None
 
 
 def _check_members(members) -> None:
