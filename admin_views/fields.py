@@ -66,11 +66,15 @@ class NumberField(DecimalField):
         if not _NUMBER.fullmatch(text):
             raise ValueError(gettext("Not a number: %(value)s", value=valuelist[0][:50]))
         number = Decimal(text.replace(",", "."))
-        if self.places is not None:
-            number = number.quantize(Decimal(1).scaleb(-self.places), rounding=ROUND_HALF_UP)
         whole_digits = self.digits - (self.places or 0)
+        # Before rounding: a number of hundreds of digits can't even be rounded (decimal's precision).
         if abs(number) >= Decimal(10) ** whole_digits:
             raise ValueError(gettext("Too large: at most %(digits)s digits before the decimal comma.", digits=whole_digits))
+        if self.places is not None:
+            number = number.quantize(Decimal(1).scaleb(-self.places), rounding=ROUND_HALF_UP)
+            if abs(number) >= Decimal(10) ** whole_digits:  # 99,999 rounded up to 100,00
+                raise ValueError(gettext("Too large: at most %(digits)s digits before the decimal comma.",
+                                         digits=whole_digits))
         if self.minimum is not None and number < self.minimum:
             raise ValueError(gettext("Must not be less than %(min)s.", min=self.minimum))
         if self.maximum is not None and number > self.maximum:
