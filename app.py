@@ -56,9 +56,6 @@ def create_app(config: dict | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=25 * 1024 * 1024,
         FLASK_ADMIN_SWATCH="default",
-        # Printed on the accounting forms (acts, transfer notes).
-        INSTITUTION_NAME=os.environ.get("INSTITUTION_NAME", "Муниципальное казённое учреждение"),
-        HEAD_NAME=os.environ.get("HEAD_NAME", ""),
     )
     if config:
         app.config.update(config)

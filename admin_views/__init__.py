@@ -4,14 +4,15 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
 from extensions import TRANSLATIONS, csp_nonce, login_manager
-from models import (Asset, AssetCategory, Building, ChangeLogEntry, Contract, Department, Employee, FuelCard, Room,
-                    Supplier, Transfer, User, Vehicle, WriteOffAct, db)
+from models import (Asset, AssetCategory, Building, ChangeLogEntry, Commission, Contract, Department, Employee, FuelCard,
+                    Institution, Reversal, Room, Supplier, Transfer, User, Vehicle, WriteOffAct, db)
 
 from .assets import AssetView
 from .changelog import ChangeLogView
 from .auth import LoginView, LogoutView, load_user
 from .contracts import ContractView, SupplierView
 from .dashboard import DashboardView
+from .documents import CommissionView, InstitutionView, ReversalView
 from .org import AssetCategoryView, DepartmentView, EmployeeView
 from .premises import BuildingView, RoomView
 from .reports import ContractsRegisterView, InventoryListView, ResponsibleAssetsView
@@ -44,6 +45,8 @@ def init_admin(app) -> Admin:
     admin.add_view(AssetView(Asset, db, category=PROPERTY, endpoint="asset"))
     admin.add_view(WriteOffActView(WriteOffAct, db, category=PROPERTY, endpoint="writeoffact"))
     admin.add_view(TransferView(Transfer, db, category=PROPERTY, endpoint="transfer"))
+    admin.add_view(ReversalView(Reversal, db, category=PROPERTY, endpoint="reversal"))
+    admin.add_view(CommissionView(Commission, db, category=PROPERTY, endpoint="commission"))
     admin.add_view(VehicleView(Vehicle, db, category=TRANSPORT, endpoint="vehicle"))
     admin.add_view(FuelCardView(FuelCard, db, category=TRANSPORT, endpoint="fuelcard"))
     admin.add_view(ContractView(Contract, db, category=CONTRACTS, endpoint="contract"))
@@ -59,6 +62,8 @@ def init_admin(app) -> Admin:
                                          endpoint="report_responsible", url="/admin/reports/responsible"))
     admin.add_view(ContractsRegisterView(name=_l("Contracts register"), category=REPORTS,
                                          endpoint="report_contracts", url="/admin/reports/contracts"))
+    admin.add_view(InstitutionView(Institution, db, category=ADMINISTRATION, endpoint="institution",
+                                   name=_l("Institution settings")))
     admin.add_view(UserView(User, db, category=ADMINISTRATION, endpoint="user"))
     admin.add_view(ChangeLogView(ChangeLogEntry, db, category=ADMINISTRATION, endpoint="changelog"))
     admin.add_view(UndoView(name=_l("Undo batch"), endpoint="undo", url="/admin/undo"))

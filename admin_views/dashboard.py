@@ -7,7 +7,7 @@ from flask_admin.contrib.sqla import filters
 from flask_babel import lazy_gettext as _l
 
 from models import db
-from services.dashboard import assets_by_status, deadline_limit, deadlines
+from services.dashboard import Not, assets_by_status, deadline_limit, deadlines, vehicles_to_deregister
 
 from .base import RoleAccess
 
@@ -21,10 +21,14 @@ DEADLINE_TITLES = {
 
 
 def _equal_filter(value):
+    if isinstance(value, Not):
+        return filters.EnumFilterNotEqual
     return filters.BooleanEqualFilter if isinstance(value, bool) else filters.EnumEqualFilter
 
 
 def _filter_value(value):
+    if isinstance(value, Not):
+        value = value.value
     return "1" if value is True else getattr(value, "value", value)
 
 
@@ -50,6 +54,13 @@ class DashboardView(RoleAccess, AdminIndexView):
         today = date.today()
         by_status = assets_by_status(db.session)
         items = [(DEADLINE_TITLES[d.key], d.count, self.deadline_url(d, today)) for d in deadlines(db.session, today)]
+        from models import Vehicle, VehicleStatus
+
+        view = self.view_for(Vehicle)
+        items.append((_l("Written-off vehicles to deregister"), vehicles_to_deregister(db.session),
+                      url_for(f"{view.endpoint}.index_view", **view.filter_args(
+                          ("status", filters.EnumEqualFilter, VehicleStatus.decommissioned.value),
+                          ("deregistered_on", filters.FilterEmpty, "1")))))
         return self.render(
             "admin/dashboard.html",
             by_status=[(s, n, total, self.status_url(s)) for s, n, total in by_status],

@@ -81,3 +81,14 @@ class RussianDateField(DateField):
         kwargs.setdefault("format", ["%d.%m.%Y", "%Y-%m-%d"])
         kwargs.setdefault("widget", RussianDatePicker())
         super().__init__(*args, **kwargs)
+
+
+def parse_amount(text) -> Decimal | None:
+    """«1 234,56» as typed into a plain form box → Decimal; empty → None; ValueError if not a number."""
+    text = (text or "").replace("\xa0", "").replace(" ", "").replace(",", ".")
+    if not text:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise ValueError(text) from None

@@ -17,6 +17,7 @@ from reports.contracts_register import write_contracts_register
 from reports.inventory_list import write_inventory_list
 from reports.responsible_assets import write_responsible_assets
 from reports.workbook import content_disposition, export_filename, workbook_chunks
+from services.institution import settings
 from services.report_queries import asset_lines, contract_lines, responsible_people
 
 from .base import RoleAccess
@@ -123,9 +124,11 @@ class InventoryListView(ReportView):
         lines = asset_lines(db.session, form.at.data, department_id=_id(form.department.data),
                             responsible_id=_id(form.responsible.data),
                             status=AssetStatus(form.status.data) if form.status.data else None)
+        institution = settings(db.session)
 
         def fill(workbook, formats):
-            write_inventory_list(workbook, formats, lines, at=form.at.data, filters=form.describe())
+            write_inventory_list(workbook, formats, lines, at=form.at.data, filters=form.describe(),
+                                 institution=institution)
         return gettext("Inventory list"), fill
 
 
@@ -140,20 +143,23 @@ class ResponsibleAssetsView(ReportView):
         responsible_id = _id(form.responsible.data)
         lines = asset_lines(db.session, form.at.data, department_id=_id(form.department.data),
                             responsible_id=responsible_id,
-                            status=AssetStatus(form.status.data) if form.status.data else None)
+                            status=AssetStatus(form.status.data) if form.status.data else None, by_person=True)
+        institution = settings(db.session)
         people = []
         if responsible_id:
             person = db.session.get(Employee, responsible_id)
             people = [(person.id, person.full_name)] if person else []
 
         def fill(workbook, formats):
-            write_responsible_assets(workbook, formats, lines, at=form.at.data, people=people)
+            write_responsible_assets(workbook, formats, lines, at=form.at.data, people=people,
+                                     institution=institution)
         return gettext("Assets of responsible persons"), fill
 
 
 class ContractsRegisterView(ReportView):
     form_class = ContractsReportForm
-    description = _l("Contracts signed in the period with supplier, INN, dates, amount, status and days to end.")
+    description = _l("Contracts signed in the period with IKZ, procurement method, supplier, INN, dates, amount, "
+                     "status and days to end; drafts on a sheet of their own, outside the total.")
 
     def build(self, form):
         lines = contract_lines(db.session, signed_from=form.signed_from.data, signed_to=form.signed_to.data,
@@ -167,6 +173,8 @@ class ContractsRegisterView(ReportView):
         if form.signed_from.data or form.signed_to.data:
             heading = gettext("Contracts register, signed %(period)s", period=period)
 
+        institution = settings(db.session)
+
         def fill(workbook, formats):
-            write_contracts_register(workbook, formats, lines, title=heading)
+            write_contracts_register(workbook, formats, lines, title=heading, institution=institution)
         return title, fill

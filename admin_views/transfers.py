@@ -1,11 +1,12 @@
 """Transfers: the «Передать» action on assets, the transfers list (read-only) and the 0504102 workbook."""
 from datetime import date
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.model.fields import AjaxSelectField
 from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy import select
@@ -16,11 +17,13 @@ from models import Department, Transfer, db
 from models.labels import FIELD_LABELS
 from reports.transfer_form import write_transfer_form
 from reports.workbook import content_disposition, workbook_chunks
+from services.institution import settings
 from services.transfers import asset_transfers, form_data, transfer_assets
 
 from . import pickers
 from .transaction import REFUSED, in_transaction
 from .base import SecuredModelView
+from .documents import ReversibleMixin
 
 
 def transfer_form_class(view):
@@ -62,7 +65,8 @@ class TransferActionMixin:
                 transfer_assets, db.session, ids, doc_date=form.doc_date.data,
                 to_responsible_id=getattr(form.to_responsible.data, "id", None),
                 to_department_id=getattr(form.to_department.data, "id", None),
-                to_room_id=getattr(form.to_room.data, "id", None), reason=form.reason.data or None)
+                to_room_id=getattr(form.to_room.data, "id", None), reason=form.reason.data or None,
+                user=current_user)
             if result is not REFUSED:
                 flash(_("Transfer documents created: %(docs)s; assets moved: %(count)s.",
                         docs=", ".join(f"№ {t.number}" for t in result.transfers), count=result.assets), "success")
@@ -82,13 +86,14 @@ def _lines_table(view, context, model, name):
     return Markup(render_template("admin/transfer_lines.html", transfer=model))
 
 
-class TransferView(SecuredModelView):
+class TransferView(ReversibleMixin, SecuredModelView):
     allow_create = allow_edit = allow_delete = False
     endpoint_operations = {"form_view": "read"}  # the 0504102 workbook is a read of the document
-    column_list = ("number", "year", "doc_date", "from_responsible", "to_responsible", "to_department", "to_room",
-                   "reason")
-    column_details_list = ("number", "year", "doc_date", "from_responsible", "to_responsible", "to_department",
-                           "to_room", "reason", "lines", "created_at")
+    column_list = ("number", "year", "doc_date", "status", "from_responsible", "to_responsible", "to_department",
+                   "to_room", "reason")
+    column_details_list = ("number", "year", "doc_date", "status", "from_responsible", "to_responsible",
+                           "to_department", "to_room", "reason", "lines", "created_by", "approved_by", "approved_at",
+                           "created_at")
     column_sortable_list = ("number", "year", "doc_date", ("from_responsible", "from_responsible.full_name"),
                             ("to_responsible", "to_responsible.full_name"))
     column_filters = ("doc_date", pickers.by(Transfer.from_responsible_id, "from_responsible"),
@@ -110,7 +115,7 @@ class TransferView(SecuredModelView):
         transfer = db.session.get(Transfer, request.args.get("id", type=int) or 0)
         if transfer is None:
             abort(404)
-        data = form_data(transfer, current_app.config["INSTITUTION_NAME"])
+        data = form_data(transfer, settings(db.session))
         chunks = workbook_chunks(lambda workbook, formats: write_transfer_form(workbook, data))
         name = f"Накладная_0504102_№{transfer.number}_{transfer.doc_date:%Y-%m-%d}.xlsx"
         return Response(chunks, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

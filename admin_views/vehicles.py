@@ -14,8 +14,9 @@ class VehicleView(ImportMixin, SecuredModelView):
     column_sortable_list = ("plate", "make", "model", "year_made", "status", "osago_expires_on",
                             "diagnostic_expires_on")
     column_filters = ("status", "fuel_type", pickers.by(Vehicle.driver_id), "osago_expires_on",
-                      "diagnostic_expires_on", "year_made")
-    form_columns = ("asset", "plate", "vin", "make", "model", "year_made", "fuel_type", "tank_capacity",
+                      "diagnostic_expires_on", "year_made", "deregistered_on")
+    form_columns = ("asset", "plate", "vin", "engine_number", "chassis_number", "body_number", "colour", "make",
+                    "model", "year_made", "fuel_type", "tank_capacity",
                     "fuel_norm", "odometer_km", "sts_number", "pts_number", "osago_policy", "osago_expires_on",
                     "diagnostic_card", "diagnostic_expires_on", "driver", "status", "registered_on",
                     "deregistered_on")

@@ -2,7 +2,7 @@
 and the write-off acts' own view (approve, cancel, download the act)."""
 from datetime import date
 
-from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.model.template import EditRowAction
@@ -10,21 +10,26 @@ from flask_babel import gettext, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from models import (LOCKED_STATUSES, Asset, Employee, WriteOffAct, WriteOffForm, WriteOffReason,
-                    WriteOffStatus, db)
+from models import (LOCKED_STATUSES, Asset, Commission, WriteOffAct, WriteOffCost, WriteOffForm, WriteOffMaterial,
+                    WriteOffReason, WriteOffStatus, db)
 from models.labels import FIELD_LABELS
+from reports.inventory_card import write_inventory_card
 from reports.workbook import content_disposition, export_filename, workbook_chunks
 from reports.write_off_act import write_act
 from services import write_off as wo
 from models.rules import Refused
+from services.institution import settings
+from services.inventory_card import card_data
 
 from .selection import parse_ids
 from .transaction import REFUSED, in_transaction
 
 from .base import EDITORS, EVERYONE, ListTool, SecuredModelView, current_role
+from .documents import ReversibleMixin
+from .fields import parse_amount
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PER_LINE_LIMIT = 100  # above this many lines the draft form offers only the common texts
@@ -39,10 +44,9 @@ def _parse_ids(text) -> list[int]:
     return parse_ids([text])
 
 
-def _employees():
-    rows = db.session.execute(select(Employee.id, Employee.full_name, Employee.position)
-                              .where(Employee.is_active.is_(True)).order_by(Employee.full_name)).all()
-    return [(i, f"{n} ({p})" if p else n) for i, n, p in rows]
+def _commissions():
+    return [(c.id, str(c)) for c in db.session.scalars(select(Commission).order_by(Commission.order_date.desc(),
+                                                                                  Commission.id.desc()))]
 
 
 class DraftForm(FlaskForm):
@@ -53,27 +57,17 @@ class DraftForm(FlaskForm):
     reason_details = TextAreaField(FIELD_LABELS["reason_details"], validators=[Optional()])
     evidence_number = StringField(FIELD_LABELS["evidence_number"], validators=[Optional(), Length(max=50)])
     evidence_date = DateField(FIELD_LABELS["evidence_date"], validators=[Optional()])
-    responsible = SelectField(FIELD_LABELS["responsible"], coerce=lambda v: int(v) if v else None,
-                              validators=[Optional()])
-    chair = SelectField(FIELD_LABELS["chair"], coerce=lambda v: int(v) if v else None)
-    members = SelectMultipleField(FIELD_LABELS["members"], coerce=int)
+    commission = SelectField(FIELD_LABELS["commission"], coerce=lambda v: int(v) if v else None)
     conclusion = TextAreaField(FIELD_LABELS["conclusion"], validators=[Optional()])
     condition = TextAreaField(_l("Condition (all lines)"), validators=[Optional()])
     line_conclusion = TextAreaField(_l("Conclusion (all lines)"), validators=[Optional()])
 
     def fill_choices(self):
-        people = _employees()
-        self.responsible.choices = [("", "—")] + people
-        self.chair.choices = [("", "—")] + people
-        self.members.choices = people
+        self.commission.choices = [("", "—")] + _commissions()
 
-    def validate_chair(self, field):
+    def validate_commission(self, field):
         if not field.data:
-            raise ValidationError(gettext("Choose the commission chair."))
-
-    def validate_members(self, field):
-        if len([m for m in field.data or [] if m != self.chair.data]) < wo.MIN_MEMBERS:
-            raise ValidationError(gettext("The commission needs a chair and at least two other members."))
+            raise ValidationError(gettext("Choose the commission that signs the act."))
 
 
 class DisposeForm(FlaskForm):
@@ -99,6 +93,7 @@ class WriteOffAssetMixin:
     """For the asset list: the batch actions and the lock on assets in an act."""
 
     details_template = "admin/asset_details.html"
+    endpoint_operations = {"card_view": "read"}
 
     def is_locked(self, asset) -> bool:
         return asset is not None and asset.status in LOCKED_STATUSES
@@ -190,7 +185,7 @@ class WriteOffAssetMixin:
                 per_line[e.asset_id] = wo.LineText(condition, conclusion)
         draft = wo.DraftRequest(
             act_date=form.act_date.data, form=WriteOffForm(form.form.data), reason=WriteOffReason(form.reason.data),
-            chair_id=form.chair.data, member_ids=form.members.data, responsible_id=form.responsible.data,
+            commission_id=form.commission.data, created_by_id=current_user.id,
             reason_details=form.reason_details.data or None, evidence_number=form.evidence_number.data or None,
             evidence_date=form.evidence_date.data, conclusion=form.conclusion.data or None,
             condition=form.condition.data or None, line_conclusion=form.line_conclusion.data or None,
@@ -203,6 +198,17 @@ class WriteOffAssetMixin:
         flash(gettext("Draft write-off act %(act)s created: %(count)s assets, %(refused)s refused.",
                       act=str(act), count=len(checked) - refused, refused=refused), "success")
         return redirect(url_for("writeoffact.details_view", id=act.id))
+
+    # The inventory card (0504031) of any asset, e.g. to attach to its write-off act.
+    @expose("/card/")
+    def card_view(self):
+        asset = db.session.get(Asset, request.args.get("id", type=int) or 0)
+        if asset is None:
+            abort(404)
+        data = card_data(db.session, asset, settings(db.session))
+        chunks = workbook_chunks(lambda workbook, formats: write_inventory_card(workbook, formats, data))
+        name = export_filename(gettext("Inventory card %(number)s", number=asset.inventory_number), date.today())
+        return Response(chunks, mimetype=XLSX, headers={"Content-Disposition": content_disposition(name)})
 
     # «Утилизировать»: written-off assets get a disposal date and document.
     @expose("/dispose/", methods=("GET", "POST"))
@@ -229,25 +235,29 @@ class WriteOffAssetMixin:
 APPROVERS = wo.APPROVERS
 
 
-class WriteOffActView(SecuredModelView):
-    """Acts are made from the asset list; here they are read, approved, cancelled and printed.
-    No one edits or deletes an act through the panel: a wrong draft is cancelled and made again."""
+class WriteOffActView(ReversibleMixin, SecuredModelView):
+    """Acts are made from the asset list; here they are read, approved, cancelled, reversed and printed.
+    No one edits or deletes an act through the panel: a wrong draft is cancelled and made again, an
+    approved act is corrected by a reversing document."""
 
     read_roles = EVERYONE
-    write_roles = EDITORS  # cancel a draft
+    write_roles = EDITORS  # cancel a draft, its costs and materials
     approve_roles = APPROVERS
     endpoint_operations = {"approve_view": "approve", "download_view": "read"}
     allow_create = allow_edit = allow_delete = False
     details_template = "admin/write_off_act_details.html"
-    column_list = ("number", "act_date", "form", "reason", "status", "chair", "responsible", "approved_by",
+    column_list = ("number", "act_date", "form", "reason", "status", "responsible", "commission", "approved_by",
                    "approved_at")
-    column_details_list = ("number", "act_date", "form", "reason", "reason_details", "status", "evidence_number",
-                           "evidence_date", "responsible", "chair", "members", "conclusion", "approved_by",
-                           "approved_at", "created_at")
+    column_details_list = ("number", "act_date", "form", "form_family", "property_kind", "account_group", "reason",
+                           "reason_details", "status", "evidence_number", "evidence_date", "responsible",
+                           "department", "commission", "chair", "members", "conclusion", "created_by", "approved_by",
+                           "approved_at", "cancelled_by", "cancelled_at", "created_at")
     column_sortable_list = ("act_date", "form", "reason", "status", "approved_at", ("number", ("year", "number")))
     column_filters = ("status", "form", "reason", "act_date", "year")
     column_default_sort = [("year", True), ("number", True)]
     column_formatters = {"number": lambda v, c, m, n: str(m),
+                         "form": lambda v, c, m, n: f"{m.form_code} — {m.form.label}",
+                         "chair": lambda v, c, m, n: m.chair.full_name if m.chair else "",
                          "members": lambda v, c, m, n: ", ".join(e.full_name for e in m.members)}
     column_formatters_detail = column_formatters
     column_labels = {"number": _l("Act number")}
@@ -265,9 +275,10 @@ class WriteOffActView(SecuredModelView):
     def render(self, template, **kwargs):
         if template == self.details_template and kwargs.get("model") is not None:
             act = kwargs["model"]
+            draft = act.status == WriteOffStatus.draft
             kwargs.update(lines=act.lines[:SHOWN_LIMIT], line_count=len(act.lines),
-                          can_approve=self.may_approve() and act.status == WriteOffStatus.draft,
-                          can_cancel=self.may_write() and act.status == WriteOffStatus.draft)
+                          can_approve=self.may_approve() and draft,
+                          can_cancel=self.may_write() and draft, can_edit_extras=self.may_write() and draft)
         return super().render(template, **kwargs)
 
     @expose("/approve/", methods=("POST",))
@@ -285,22 +296,46 @@ class WriteOffActView(SecuredModelView):
         if not self.may_write():
             abort(403)
         act = self._act_or_404(request.form.get("id"))
-        count = in_transaction(wo.cancel, db.session, act)
+        count = in_transaction(wo.cancel, db.session, act, current_user)
         if count is not REFUSED:
             flash(gettext("Act %(act)s cancelled: %(count)s assets returned to their previous status.",
                           act=str(act), count=count), "success")
         return redirect(url_for(".details_view", id=act.id))
 
+    # Sections 2 and 3 of the act: write-off costs and materials received, entered on the draft.
+    @expose("/extras/", methods=("POST",))
+    def extras_view(self):
+        if not self.may_write():
+            abort(403)
+        act = self._act_or_404(request.form.get("id"))
+        what = request.form.get("what")
+        try:
+            if what == "cost":
+                wo.add_cost(db.session, act, request.form.get("name"), parse_amount(request.form.get("amount")),
+                            request.form.get("document"), request.form.get("balance_account"))
+            elif what == "material":
+                wo.add_material(db.session, act, request.form.get("name"),
+                                parse_amount(request.form.get("quantity")), parse_amount(request.form.get("amount")),
+                                request.form.get("unit") or "шт", request.form.get("okei"),
+                                request.form.get("balance_account"))
+            elif what in ("remove_cost", "remove_material"):
+                model = WriteOffCost if what == "remove_cost" else WriteOffMaterial
+                wo.remove_extra(db.session, act, model, request.form.get("item", type=int) or 0)
+            else:
+                abort(400)
+            db.session.commit()
+        except (wo.documents.DocumentRefused, ValueError) as exc:
+            db.session.rollback()
+            flash(str(getattr(exc, "message", None) or gettext("Check the numbers: quantity and amount.")), "error")
+        return redirect(url_for(".details_view", id=act.id) + "#act-extras")
+
     @expose("/download/")
     def download_view(self):
         act = self._act_or_404(request.args.get("id"))
-        config = current_app.config
-        institution = config["INSTITUTION_NAME"]
-        head = act.approved_by.full_name if act.approved_by else config["HEAD_NAME"]
+        institution = settings(db.session)
 
         def fill(workbook, formats):
-            write_act(workbook, formats, act, wo.act_lines(db.session, act), institution=institution,
-                      head_name=head)
+            write_act(workbook, formats, act, wo.act_lines(db.session, act), institution=institution)
 
         chunks = workbook_chunks(fill, yes=gettext("Yes"), no=gettext("No"))
         name = export_filename(gettext("Write-off act %(number)s-%(year)s", number=act.number, year=act.year),

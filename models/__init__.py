@@ -8,6 +8,10 @@ from .assets import LOCKED_STATUSES, Asset, AssetCategory, AssetStatus, Property
 from .vehicles import FuelCard, FuelCardStatus, FuelType, Vehicle, VehicleStatus  # noqa: F401
 from .accounts import FailedLogin, Language, Role, User  # noqa: F401
 from .changelog import ChangeLogEntry  # noqa: F401
+from .institution import FormFamily, Institution  # noqa: F401
+from .documents import (Commission, Document, DocumentCounter, DocumentStatus, Reversal,  # noqa: F401
+                        ReversalStatus)
 from .transfers import Transfer, TransferLine  # noqa: F401
-from .writeoffs import WriteOffAct, WriteOffForm, WriteOffLine, WriteOffReason, WriteOffStatus  # noqa: F401
+from .writeoffs import (WriteOffAct, WriteOffCost, WriteOffForm, WriteOffLine, WriteOffMaterial,  # noqa: F401
+                        WriteOffReason, WriteOffStatus)
 from .depreciation import DepreciationPosting  # noqa: F401

@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 
 # Tables that are not models (association tables) -> (one, many); models declare verbose_name themselves.
 ENTITY_LABELS = {
-    "write_off_commission": (_l("Commission member"), _l("Commission members")),
+    "commission_member": (_l("Commission member"), _l("Commission members")),
 }
 
 FIELD_LABELS = {
@@ -131,6 +131,33 @@ FIELD_LABELS = {
     "condition": _l("Condition"),
     "id": _l("Record id"),
     "password_hash": _l("Password"),
+    "okpo": _l("OKPO"),
+    "oktmo": _l("OKTMO"),
+    "registry_code": _l("Code in the Consolidated register"),
+    "budget_name": _l("Budget"),
+    "founder_name": _l("Chief budget administrator (founder)"),
+    "founder_code": _l("Chapter by budget classification"),
+    "head": _l("Head of the institution"),
+    "head_position": _l("Head's position"),
+    "chief_accountant": _l("Chief accountant"),
+    "form_family": _l("Form family"),
+    "commission": _l("Commission"),
+    "order_number": _l("Order number"),
+    "order_date": _l("Order date"),
+    "created_by": _l("Drawn up by"),
+    "cancelled_by": _l("Cancelled by"),
+    "cancelled_at": _l("Cancelled at"),
+    "target_kind": _l("Document kind"),
+    "target_id": _l("Document"),
+    "account_group": _l("Account group"),
+    "engine_number": _l("Engine number"),
+    "chassis_number": _l("Chassis number"),
+    "body_number": _l("Body number"),
+    "colour": _l("Colour"),
+    "quantity": _l("Quantity"),
+    "unit": _l("Unit"),
+    "okei": _l("OKEI code"),
+    "document": _l("Document"),
 }
 
 
@@ -157,4 +184,7 @@ ACTION_LABELS = {
     "dispose": _l("Disposal"),
     "depreciation": _l("Depreciation posted"),
     "off_balance": _l("Moved to off-balance account 21"),
+    "approve": _l("Document approved"),
+    "reverse": _l("Reversed by an approved reversing document"),
+    "decommission": _l("Vehicle taken out of service"),
 }

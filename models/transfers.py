@@ -3,21 +3,24 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Tracked
-from .types import Money
+from .documents import Document, DocumentStatus
+from .types import Money, enum_column
 
 
-class Transfer(Tracked, Base):
+class Transfer(Document, Tracked, Base):
     __tablename__ = "transfer"
     verbose_name, verbose_name_plural = _l("Transfer"), _l("Transfers")
     __table_args__ = (UniqueConstraint("year", "number"),)
+    document_kind = "transfer"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    year: Mapped[int] = mapped_column(Integer, index=True)
-    number: Mapped[int] = mapped_column(Integer)
+    # A clerk's transfer moves the assets at once: it is made approved by the one who made it.
+    status: Mapped[DocumentStatus] = mapped_column(enum_column(DocumentStatus), default=DocumentStatus.approved,
+                                                   index=True)
     doc_date: Mapped[date] = mapped_column(Date, index=True)
     from_responsible_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id", ondelete="RESTRICT"), index=True)
     to_responsible_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id", ondelete="RESTRICT"), index=True)
@@ -30,9 +33,6 @@ class Transfer(Tracked, Base):
     to_department: Mapped["Department | None"] = relationship()  # noqa: F821
     to_room: Mapped["Room | None"] = relationship()  # noqa: F821
     lines: Mapped[list["TransferLine"]] = relationship(back_populates="transfer", order_by="TransferLine.id")
-
-    def __str__(self):
-        return f"{self.number}/{self.year}"
 
 
 class TransferLine(Base):

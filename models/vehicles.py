@@ -52,6 +52,11 @@ class Vehicle(Tracked, Base):
     odometer_km: Mapped[int | None] = mapped_column(Integer, info={"example": 45210})
     sts_number: Mapped[str | None] = mapped_column(String(20))
     pts_number: Mapped[str | None] = mapped_column(String(20))
+    # Identifiers form 0504105 asks for beside the VIN.
+    engine_number: Mapped[str | None] = mapped_column(String(40))
+    chassis_number: Mapped[str | None] = mapped_column(String(40))
+    body_number: Mapped[str | None] = mapped_column(String(40))
+    colour: Mapped[str | None] = mapped_column(String(50))
     osago_policy: Mapped[str | None] = mapped_column(String(30))
     osago_expires_on: Mapped[date | None] = mapped_column(Date, index=True)
     diagnostic_card: Mapped[str | None] = mapped_column(String(30))

@@ -66,7 +66,9 @@ def write_transfer_form(workbook, data: dict, sheet: str = "0504102") -> None:
     ws.write_string(r, 6, "Дата", f["code_label"])
     write_cell(ws, r, 7, data["doc_date"], workbook.add_format({"border": 1, "align": "center",
                                                                    "num_format": "dd.mm.yyyy"}))
-    r += 2
+    r += 1
+    codes = (("по ОКПО", data.get("okpo", "")), ("ИНН", data.get("inn", "")), ("КПП", data.get("kpp", "")),
+             ("по ОКЕИ", "383"))
     header = (
         ("Учреждение", data["institution"]),
         ("Структурное подразделение — отправитель", data["from_department"]),
@@ -75,14 +77,22 @@ def write_transfer_form(workbook, data: dict, sheet: str = "0504102") -> None:
         ("Ответственное лицо — получатель", data["to_responsible"]),
         ("Место (помещение) — получатель", data.get("to_room", "")),
         ("Основание перемещения", data["reason"]),
+        ("Единица измерения: руб.", ""),
     )
-    for label, value in header:
+    # Rows are written top to bottom (constant memory): the codes go in the rows of the first lines.
+    for n, (label, value) in enumerate(header):
         ws.merge_range(r, 0, r, 1, label, f["label"])
-        ws.merge_range(r, 2, r, 6, "", f["value"])
+        ws.merge_range(r, 2, r, 5, "", f["value"])
         write_cell(ws, r, 2, value or "", f["value"])
+        if n < len(codes):
+            ws.write_string(r, 6, codes[n][0], f["code_label"])
+            ws.write_string(r, 7, codes[n][1] or "", f["code"])
+        if value and len(str(value)) > 80:  # a long value grows its row, nothing is cut
+            ws.set_row(r, 12.75 * (len(str(value)) // 80 + 1))
         r += 1
     r += 1
 
+    header_row = r
     heads = ("№ п/п", "Объект нефинансовых активов: наименование", "Инвентарный номер", "Ед. изм.",
              "Количество", "Цена, руб.", "Сумма, руб.", "Примечание")
     ws.set_row(r, 30)
@@ -97,6 +107,8 @@ def write_transfer_form(workbook, data: dict, sheet: str = "0504102") -> None:
     for n, (name, inventory_number, value) in enumerate(data["lines"], start=1):
         ws.write_number(r, 0, n, f["int"])
         write_cell(ws, r, 1, name, f["cell"])
+        if len(name) > WIDTHS[1]:
+            ws.set_row(r, 12.75 * (len(name) // WIDTHS[1] + 1))
         ws.write_string(r, 2, inventory_number, f["center"])  # codes stay text: leading zeros
         ws.write_string(r, 3, "шт.", f["center"])
         ws.write_number(r, 4, 1, f["int"])
@@ -124,4 +136,16 @@ def write_transfer_form(workbook, data: dict, sheet: str = "0504102") -> None:
         ws.write_string(r, 2, "(подпись)", f["caption"])
         ws.merge_range(r, 3, r, 5, "(расшифровка подписи)", f["caption"])
         r += 2
+    ws.write_string(r, 0, "Отметка бухгалтерии: перемещение отражено в инвентарных карточках", f["bold"])
+    r += 1
+    ws.write_string(r, 0, "Исполнитель", f["bold"])
+    ws.write_string(r, 1, data.get("chief_position") or "главный бухгалтер", f["sign_line"])
+    ws.write_blank(r, 2, None, f["sign_line"])
+    ws.merge_range(r, 3, r, 5, data.get("chief_accountant", ""), f["sign_line"])
+    r += 1
+    ws.write_string(r, 1, "(должность)", f["caption"])
+    ws.write_string(r, 2, "(подпись)", f["caption"])
+    ws.merge_range(r, 3, r, 5, "(расшифровка подписи)", f["caption"])
+    r += 1
+    ws.repeat_rows(header_row, header_row + 1)
     ws.print_area(0, 0, r, LAST_COL)

@@ -204,18 +204,28 @@ def write_table(
     *,
     title: str | None = None,
     totals_label: str = "Итого",
+    preamble: Sequence[str] = (),
 ) -> int:
     """Stream ``rows`` (one value per column, in column order) into a new sheet.
 
-    Layout: optional title line, frozen bold header with autofilter, data, and
-    a SUBTOTAL(109, …) row under every money column so totals follow the
-    accountant's filters in Excel. Returns the number of data rows written.
+    Layout: optional title line and preamble lines (the institution, the parameters), frozen bold
+    header with autofilter, data, and a SUBTOTAL(109, …) row under every money column so totals
+    follow the accountant's filters in Excel. Printed on A4, landscape, one page wide with the
+    header repeated on every page. Returns the number of data rows written.
     """
     ws = workbook.add_worksheet(sheet_name(sheet, workbook.sheetnames))
-    header_row = 1 if title else 0
+    header_row = (1 if title else 0) + len(preamble)
+    for n, line in enumerate(preamble):
+        ws.write_string((1 if title else 0) + n, 0, line)
     first = header_row + 1
     if title:
         ws.write_string(0, 0, title, formats.title)
+    # Header cells wrap at their longest word (or the set width): give the row every line it needs.
+    lines = max((math.ceil(len(column.header) / max(column.width or 0,
+                                                     max((len(w) for w in column.header.split()), default=1) + 2))
+                 for column in columns), default=1)
+    if lines > 1:
+        ws.set_row(header_row, 15 * lines)
     for c, column in enumerate(columns):
         ws.write_string(header_row, c, column.header, formats.header)
     ws.freeze_panes(first, 0)
@@ -256,7 +266,23 @@ def write_table(
     for c, column in enumerate(columns):
         width = column.width if column.width is not None else min(widths[c] + 2, MAX_WIDTH)
         ws.set_column(c, c, width)
+    print_setup(ws, header_row)
     return count
+
+
+def print_setup(ws, header_row: int | None, *, landscape: bool = True) -> None:
+    """A4, one page wide (as many pages tall as needed), the header row repeated on every page:
+    no printout splits its columns across page sets."""
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.set_paper(9)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    ws.fit_to_pages(1, 0)
+    if header_row is not None:
+        ws.repeat_rows(header_row)
+
 
 
 def _accounted(rows, columns, formats, widths, totals) -> Iterator[Sequence[Any]]:

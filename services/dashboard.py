@@ -6,7 +6,7 @@ from decimal import Decimal
 from sqlalchemy import func, select, type_coerce
 
 from models import (Asset, AssetStatus, Contract, ContractStatus, Employee, FuelCard, FuelCardStatus,
-                    Money, Vehicle)
+                    Money, Vehicle, VehicleStatus)
 
 HORIZON_DAYS = 30
 
@@ -29,10 +29,17 @@ def assets_by_status(session) -> list[tuple[AssetStatus, int, Decimal]]:
     return [(s, *found.get(s, (0, Decimal("0.00")))) for s in AssetStatus]
 
 
+@dataclass(frozen=True)
+class Not:
+    """A condition that a column is anything but ``value`` (a written-off vehicle's policy is no deadline)."""
+
+    value: object
+
+
 # (key, model, date column, {column: value that must also hold})
 DEADLINES = (
-    ("osago", Vehicle, "osago_expires_on", {}),
-    ("diagnostic", Vehicle, "diagnostic_expires_on", {}),
+    ("osago", Vehicle, "osago_expires_on", {"status": Not(VehicleStatus.decommissioned)}),
+    ("diagnostic", Vehicle, "diagnostic_expires_on", {"status": Not(VehicleStatus.decommissioned)}),
     ("contract", Contract, "ends_on", {"status": ContractStatus.active}),
     ("fuel_card", FuelCard, "valid_until", {"status": FuelCardStatus.active}),
     ("licence", Employee, "licence_expires_on", {"is_driver": True}),
@@ -51,6 +58,13 @@ def deadlines(session, today: date) -> list[Deadline]:
     for key, model, column, conditions in DEADLINES:
         query = select(func.count()).select_from(model).where(getattr(model, column) < limit)
         for name, value in conditions.items():
-            query = query.where(getattr(model, name) == value)
+            column_ = getattr(model, name)
+            query = query.where(column_ != value.value if isinstance(value, Not) else column_ == value)
         result.append(Deadline(key, model, column, conditions, session.scalar(query)))
     return result
+
+
+def vehicles_to_deregister(session) -> int:
+    """Vehicles written off (out of service) whose deregistration with the traffic police is not yet recorded."""
+    return session.scalar(select(func.count()).select_from(Vehicle).where(
+        Vehicle.status == VehicleStatus.decommissioned, Vehicle.deregistered_on.is_(None)))

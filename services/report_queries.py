@@ -53,8 +53,10 @@ def _on_balance_at(at: date):
 
 
 def asset_lines(session, at: date, *, department_id: int | None = None, responsible_id: int | None = None,
-                status: AssetStatus | None = None, today: date | None = None) -> Iterator[AssetLine]:
-    """Assets on the balance at ``at``, ordered by balance account, responsible person, inventory number."""
+                status: AssetStatus | None = None, today: date | None = None,
+                by_person: bool = False) -> Iterator[AssetLine]:
+    """Assets on the balance at ``at``, ordered by balance account (off-balance 21 last), responsible
+    person, inventory number; ``by_person``: by responsible person first, then account."""
     today = today or date.today()
     account = func.coalesce(Asset.balance_account, AssetCategory.balance_account)
     statement = (
@@ -66,9 +68,10 @@ def asset_lines(session, at: date, *, department_id: int | None = None, responsi
         .outerjoin(Room, Asset.room_id == Room.id)
         .outerjoin(Building, Room.building_id == Building.id)
         .where(_on_balance_at(at))
-        .order_by(account, Employee.full_name.is_(None), Employee.full_name, Asset.responsible_id,
-                  Asset.inventory_number)
     )
+    person = (Employee.full_name.is_(None), Employee.full_name, Asset.responsible_id)
+    accounts = (account == "21", account)
+    statement = statement.order_by(*(person + accounts if by_person else accounts + person), Asset.inventory_number)
     if department_id:
         statement = statement.where(Asset.department_id == department_id)
     if responsible_id:
@@ -109,6 +112,8 @@ class ContractLine:
     ends_on: date | None
     status: ContractStatus
     days_to_end: int | None
+    ikz: str | None = None
+    procurement_method: object = None
 
 
 def contract_lines(session, *, signed_from: date | None = None, signed_to: date | None = None,
@@ -118,7 +123,8 @@ def contract_lines(session, *, signed_from: date | None = None, signed_to: date 
     today = today or date.today()
     supplier = aliased(Supplier)
     statement = (select(Contract.number, Contract.signed_on, supplier.short_name, supplier.inn, Contract.subject,
-                        Contract.kind, Contract.amount, Contract.starts_on, Contract.ends_on, Contract.status)
+                        Contract.kind, Contract.amount, Contract.starts_on, Contract.ends_on, Contract.status,
+                        Contract.ikz, Contract.procurement_method)
                  .join(supplier, Contract.supplier_id == supplier.id)
                  .order_by(Contract.signed_on, Contract.number))
     if signed_from:
@@ -131,5 +137,6 @@ def contract_lines(session, *, signed_from: date | None = None, signed_to: date 
         statement = statement.where(Contract.kind == kind)
     if supplier_id:
         statement = statement.where(Contract.supplier_id == supplier_id)
-    return [ContractLine(*row, days_to_end=(row.ends_on - today).days if row.ends_on else None)
+    return [ContractLine(*row[:10], days_to_end=(row.ends_on - today).days if row.ends_on else None,
+                         ikz=row.ikz, procurement_method=row.procurement_method)
             for row in session.execute(statement)]

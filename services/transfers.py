@@ -7,13 +7,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from models import (LOCKED_STATUSES, Asset, Department, DocumentStatus, Employee, Role, Room, Transfer,  # noqa: F401
+                    TransferLine, utcnow)
 from models.rules import Refused, judge
-from models import Asset, Department, Employee, Room, Transfer, TransferLine
 from models.changelog import plain, record_changes
 
+from . import documents
 from .audit import chunks, new_batch
 from .bulk_edit import CHUNK_SIZE, update_rows
 
@@ -37,12 +39,8 @@ class TransferResult:
     assets: int = 0
 
 
-def next_number(session: Session, year: int) -> int:
-    return (session.scalar(select(func.max(Transfer.number)).where(Transfer.year == year)) or 0) + 1
-
-
 def transfer_assets(session: Session, asset_ids, *, doc_date: date, to_responsible_id=None,
-                    to_department_id=None, to_room_id=None, reason: str | None = None) -> TransferResult:
+                    to_department_id=None, to_room_id=None, reason: str | None = None, user=None) -> TransferResult:
     """Move the assets to a responsible person and/or department and/or room; one document per
     current responsible person (form 0504102 has one «Сдал»). Committed here; all or nothing."""
     target = {"responsible_id": to_responsible_id, "department_id": to_department_id, "room_id": to_room_id}
@@ -79,13 +77,16 @@ def transfer_assets(session: Session, asset_ids, *, doc_date: date, to_responsib
         by_source.setdefault(row["responsible_id"], []).append(row)
     if True:  # the caller owns the transaction
         ctx = new_batch(session, comment=reason)
-        number = next_number(session, doc_date.year)
         result = TransferResult(batch_id=ctx.batch_id, assets=len(rows))
-        for offset, (source, group) in enumerate(sorted(by_source.items(), key=lambda kv: kv[0] or 0)):
-            doc = Transfer(year=doc_date.year, number=number + offset, doc_date=doc_date,
+        user_id = getattr(user, "id", None)
+        for source, group in sorted(by_source.items(), key=lambda kv: kv[0] or 0):
+            # The clerk's move is the approval: the document is made approved, by them, now.
+            doc = Transfer(doc_date=doc_date, status=DocumentStatus.approved, created_by_id=user_id,
+                           approved_by_id=user_id, approved_at=utcnow(),
                            from_responsible_id=source, to_responsible_id=target.get("responsible_id"),
                            to_department_id=target.get("department_id"), to_room_id=target.get("room_id"),
                            reason=reason)
+            documents.number(session, doc, doc_date)
             session.add(doc)
             session.flush()  # the capture logs the document's creation
             _add_lines(session, doc, group)
@@ -103,6 +104,41 @@ def _add_lines(session, doc, group):
                    {i: {k: [None, plain(v)] for k, v in line.items() if v is not None} for i, line in zip(ids, lines)})
 
 
+def _on_reverse(session: Session, transfer: Transfer, reversal) -> None:
+    """Move the assets back where each line says they came from; refused if any has moved since
+    or is locked by a write-off act."""
+    lines = list(transfer.lines)
+    target = {k: getattr(transfer, f"to_{k}") for k in TARGETS if getattr(transfer, f"to_{k}") is not None}
+    current = {row.id: row for row in session.execute(
+        select(Asset.id, Asset.inventory_number, Asset.status, *(getattr(Asset, k) for k in TARGETS))
+        .where(Asset.id.in_([line.asset_id for line in lines])))}
+    refused = []
+    for line in lines:
+        row = current.get(line.asset_id)
+        if row is None:
+            refused.append(f"{line.inventory_number}: {_l('the record no longer exists')}")
+        elif row.status in LOCKED_STATUSES:
+            refused.append(f"{line.inventory_number}: {row.status.label}")
+        elif any(getattr(row, k) != v for k, v in target.items()):
+            refused.append(f"{line.inventory_number}: {_l('moved again since')}")
+    if refused:
+        raise documents.DocumentRefused(_l("Some assets are no longer where the transfer put them; the reversal was "
+                                           "not approved."), refused)
+    back: dict[tuple, list[int]] = {}
+    for line in lines:
+        source = tuple((k, getattr(line, f"from_{k}")) for k in TARGETS if k in target)
+        back.setdefault(source, []).append(line.asset_id)
+    for source, ids in back.items():
+        changed, _, refusals = update_rows(session, Asset, dict.fromkeys(ids), dict(source), "reverse")
+        if refusals:
+            raise documents.DocumentRefused(_l("Some assets could not be moved back; the reversal was not approved."),
+                                            [r.reason for r in refusals])
+
+
+documents.register(documents.Kind(
+    "transfer", Transfer, _l("Transfer"), approvers=frozenset({Role.admin, Role.clerk}), on_reverse=_on_reverse))
+
+
 def asset_transfers(session: Session, asset_id: int) -> list[tuple[Transfer, TransferLine]]:
     """The transfers of one asset, newest first: for its details page."""
     stmt = (select(Transfer, TransferLine).join(TransferLine.transfer).where(TransferLine.asset_id == asset_id)
@@ -114,16 +150,23 @@ def _person(employee):
     return (employee.full_name if employee else "", (employee.position or "") if employee else "")
 
 
-def form_data(transfer: Transfer, institution: str) -> dict:
-    """Plain values the 0504102 workbook needs (reports know nothing of the ORM)."""
+def form_data(transfer: Transfer, institution) -> dict:
+    """Plain values the 0504102 workbook needs (reports know nothing of the ORM); ``institution`` is
+    the settings record (a plain name is accepted too)."""
     lines = transfer.lines
     first = lines[0] if lines else None
     from_department = _from_department(transfer, first)
     giver_name, giver_position = _person(transfer.from_responsible)
     receiver = transfer.to_responsible or transfer.from_responsible
     receiver_name, receiver_position = _person(receiver)
+    inst = institution if not isinstance(institution, str) else None
+    chief = getattr(inst, "chief_accountant", None)
     return {
-        "institution": institution,
+        "institution": getattr(inst, "full_name", None) or (institution if isinstance(institution, str) else ""),
+        "okpo": getattr(inst, "okpo", None) or "", "inn": getattr(inst, "inn", None) or "",
+        "kpp": getattr(inst, "kpp", None) or "",
+        "chief_accountant": chief.full_name if chief else "",
+        "chief_position": (chief.position if chief and chief.position else ""),
         "number": f"{transfer.number}",
         "year": transfer.year,
         "doc_date": transfer.doc_date,

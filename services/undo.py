@@ -147,8 +147,42 @@ def _conflicts(session, entity, nets: dict[int, _Net], last_id) -> tuple[list[Co
     return found, current
 
 
+FINAL_REASONS = {
+    "write_off": _l("it wrote assets off by an approved act"),
+    "dispose": _l("it recorded a disposal"),
+    "approve": _l("it approved a document"),
+    "reverse": _l("it approved a reversing document"),
+    "decommission": _l("it took a vehicle out of service by an approved act"),
+}
+
+
+def final_reasons(session: Session, batch_id: str) -> list[str]:
+    """Why a batch may not be undone: it approved a document, wrote off or disposed of assets.
+    Approval is final; an approved document is corrected by a reversing document."""
+    from .documents import FINAL_ACTIONS, document_tables
+
+    tables = document_tables()
+    found = []
+    rows = session.execute(select(ChangeLogEntry.action, ChangeLogEntry.entity, ChangeLogEntry.changes)
+                           .where(ChangeLogEntry.batch_id == batch_id))
+    for action, entity, changes in rows:
+        if action in FINAL_ACTIONS:
+            reason = FINAL_REASONS.get(action, FINAL_REASONS["approve"])
+        elif entity in tables and (changes or {}).get("status", [None, None])[1] == "approved":
+            reason = FINAL_REASONS["approve"]
+        else:
+            continue
+        if str(reason) not in found:
+            found.append(str(reason))
+    return found
+
+
 def undo_batch(session: Session, batch_id: str) -> Undone:
     """Revert a batch in one transaction (committed here) under a new batch with action 'undo'."""
+    final = final_reasons(session, batch_id)
+    if final:
+        raise UndoRefused(_l("Approval is final and this batch cannot be undone: %(why)s. Correct an approved "
+                             "document with a reversing document.", why="; ".join(final)))
     nets = _net_effects(session, batch_id)
     if not nets:
         raise UndoRefused(_l("There is nothing to undo in this batch."))

@@ -90,6 +90,32 @@ def fuel_card(session, **kw):
     return _save(session, FuelCard(**{"number": f"{7000000000000000 + n}", "fuel_type": FuelType.ai92, **kw}))
 
 
+def commission(session, chair=None, members=None, **kw):
+    """A commission of a chair and two members with its appointing order."""
+    from models import Commission
+
+    chair = chair or employee(session, position="Заместитель начальника")
+    members = members if members is not None else [employee(session), employee(session)]
+    return _save(session, Commission(**{"name": "Комиссия по поступлению и выбытию активов", "order_number": "15-од",
+                                        "order_date": date(2026, 1, 12), "chair": chair, "members": list(members),
+                                        **kw}))
+
+
+def institution(session, **kw):
+    """The settings row, with a head (and their position) and a chief accountant."""
+    from models import FormFamily, Institution
+
+    head = kw.pop("head", None) or employee(session, full_name="Сидоров Пётр Ильич", position="Директор")
+    chief = kw.pop("chief_accountant", None) or employee(session, full_name="Орлова Нина Павловна",
+                                                         position="Главный бухгалтер")
+    return _save(session, Institution(**{
+        "full_name": "ГКУ «Хозяйственное управление»", "short_name": "ГКУ ХОЗУ", "okpo": "12345678",
+        "inn": "7707083893", "kpp": "773601001", "ogrn": "1027700132195", "oktmo": "45382000",
+        "registry_code": "00112233", "budget_name": "Бюджет города Москвы", "founder_name": "Департамент финансов",
+        "founder_code": "901", "address": "г. Москва, ул. Примерная, д. 1", "phone": "+7 495 000-00-00",
+        "head": head, "chief_accountant": chief, "form_family": FormFamily.f52n, **kw}))
+
+
 # One factory per registered entity: the registry-driven tests (smoke, rule × path, export, import) read these.
 FACTORIES = {Department: department, Employee: employee, AssetCategory: category, Building: building, Room: room,
              Supplier: supplier, Contract: contract, Asset: asset, Vehicle: vehicle, FuelCard: fuel_card}

@@ -100,7 +100,7 @@ def test_inventory_list_groups_subtotals_and_totals(client_as, assets, app):
                                                           Decimal("125000.00")]
     account = find_row(cached, "Итого по счёту 101.34")
     assert money(account[4].value) == Decimal("205000.65")
-    grand = find_row(cached, "Всего")
+    grand = find_row(cached, "Итого по балансу")
     with app.app_context():
         book_sum, dep_sum = db.session.execute(
             select(type_coerce(func.sum(Asset.book_value), Money()), type_coerce(func.sum(Asset.depreciation), Money()))
@@ -109,8 +109,31 @@ def test_inventory_list_groups_subtotals_and_totals(client_as, assets, app):
     assert money(grand[5].value) == dep_sum
     assert money(grand[6].value) == book_sum - dep_sum
     # The subtotal formulas: SUBTOTAL(9, …) skips the nested subtotals, so Excel's own total agrees.
-    formula_grand = find_row(ws, "Всего")
+    formula_grand = find_row(ws, "Итого по балансу")
     assert formula_grand[4].value.startswith("=SUBTOTAL(9,E")
+
+
+def test_inventory_list_keeps_account_21_apart(client_as, assets, app):
+    with app.app_context():
+        chairs = f.category(db.session, name="Стулья", balance_account="101.36")
+        f.asset(db.session, inventory_number="ИН-21", name="Стул", category=chairs, balance_account="21",
+                book_value=Decimal("3500.00"), depreciation=Decimal("3500.00"), commissioned_on=date(2024, 1, 1),
+                accepted_on=date(2024, 1, 1))
+        f.institution(db.session)
+        db.session.commit()
+        db.session.remove()
+    ws = book(client_as(Role.accountant).post("/admin/reports/inventory/", data={"at": TODAY.isoformat()}),
+              data_only=True).active
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Учреждение: ГКУ «Хозяйственное управление»" in texts
+    balance = find_row(ws, "Итого по балансу")
+    assert money(balance[4].value) == Decimal("1405000.98")  # without the chair on account 21
+    assert texts.index("Итого по балансу") < texts.index("Балансовый счёт 21") < texts.index("ИН-21")
+    assert money(find_row(ws, "Итого по счёту 21")[4].value) == Decimal("3500.00")
+    assert any(t.startswith("Забалансовый счет 21") and "не входят в итог" in t for t in texts)
+    assert "______________ / Орлова Нина Павловна /" in texts  # the chief accountant signs
+    assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows
 
 
 def test_inventory_list_at_an_earlier_date_computes_depreciation(client_as, assets):
@@ -143,16 +166,20 @@ def test_responsible_assets_one_sheet_per_person_with_signature(client_as, asset
     ws = wb["Петрова Анна Сергеевна"]
     assert ws["A1"].value.startswith("Основные средства, закреплённые за материально ответственным лицом: "
                                      "Петрова Анна Сергеевна, Специалист")
-    assert [ws.cell(r, 2).value for r in (3, 4)] == ["ИН-1", "ИН-2"]
-    assert ws.cell(3, 7).value == 150000.0 and ws.cell(3, 7).number_format == MONEY_FORMAT
-    assert ws.cell(5, 1).value == "Итого" and ws.cell(5, 7).value == "=SUBTOTAL(109,G3:G4)"
+    assert [ws.cell(r, 3).value for r in (3, 4)] == ["ИН-1", "ИН-2"]
+    assert [ws.cell(r, 2).value for r in (2, 3, 4)] == ["Номер счета", "101.34", "101.34"]
+    assert ws.cell(3, 8).value == 150000.0 and ws.cell(3, 8).number_format == MONEY_FORMAT
+    assert ws.cell(5, 1).value == "Итого" and ws.cell(5, 8).value == "=SUBTOTAL(109,H3:H4)"
     texts = [c.value for r in ws.iter_rows() for c in r if isinstance(c.value, str)]
     assert "Материально ответственное лицо ______________ / Петрова А. С. /" in texts
     assert any(t.startswith("Дата «___»") for t in texts)
 
     cached = book(client_as(Role.accountant).post("/admin/reports/responsible/",
                                                   data={"at": TODAY.isoformat()}), data_only=True)
-    assert money(cached["Сидоров Олег Петрович"].cell(5, 7).value) == Decimal("1200000.43")
+    # Oleg holds assets on two accounts (101.34 and 101.35): still one sheet, both lines on it.
+    oleg = cached["Сидоров Олег Петрович"]
+    assert [oleg.cell(r, 2).value for r in (3, 4)] == ["101.34", "101.35"]
+    assert money(oleg.cell(5, 8).value) == Decimal("1200000.43")
 
     one = book(client_as(Role.accountant).post("/admin/reports/responsible/", data={
         "at": TODAY.isoformat(), "responsible": str(assets["oleg"])}))
@@ -166,6 +193,7 @@ def contracts(app):
         alpha = f.supplier(s, short_name="ООО Альфа", inn="7707083893", kpp="770701001")
         beta = f.supplier(s, short_name="ООО Бета", inn="7736207543", kpp="773601001")
         f.contract(s, number="1", signed_on=date(2026, 1, 10), supplier=alpha, amount=Decimal("100.10"),
+                   ikz="263770708389377070100100010010000244",
                    kind=ContractKind.supply, status=ContractStatus.active, starts_on=date(2026, 1, 10),
                    ends_on=TODAY + timedelta(days=30))
         f.contract(s, number="2", signed_on=date(2026, 2, 10), supplier=beta, amount=Decimal("200.20"),
@@ -186,26 +214,40 @@ def test_contracts_register(client_as, contracts, app):
     ws = book(client.post("/admin/reports/contracts/", data=data)).active
     assert ws["A1"].value == "Реестр договоров, заключённых 01.01.2026 – 31.12.2026"
     header = [c.value for c in ws[2]]
-    assert header == ["№ п/п", "Номер", "Дата договора", "Контрагент", "ИНН", "Предмет", "Вид", "Сумма",
-                      "Дата начала", "Дата окончания", "Статус", "Дней до окончания"]
+    assert header == ["№ п/п", "Номер", "Дата договора", "ИКЗ", "Способ закупки", "Контрагент", "ИНН", "Предмет",
+                      "Вид", "Сумма", "Дата начала", "Дата окончания", "Статус", "Дней до окончания"]
     first = [c for c in ws[3]]
-    assert [c.value for c in first[:5]] == [1, "1", datetime(2026, 1, 10), "ООО Альфа", "7707083893"]
-    assert first[6].value == "Поставка" and first[10].value == "Действует"
-    assert first[7].value == 100.10 and first[7].number_format == MONEY_FORMAT
-    assert first[11].value == 30 and first[11].data_type == "n"
-    assert ws.cell(4, 12).value == -5
-    assert ws.cell(5, 12).value is None  # no end date
+    assert [c.value for c in first[:3]] == [1, "1", datetime(2026, 1, 10)]
+    assert [c.value for c in first[5:7]] == ["ООО Альфа", "7707083893"]
+    with app.test_request_context():
+        method = db.session.scalar(select(Contract.procurement_method).where(Contract.number == "1"))
+        method = str(method.label)
+    assert first[3].value == "263770708389377070100100010010000244" and first[4].value == method
+    assert first[8].value == "Поставка" and first[12].value == "Действует"
+    assert first[9].value == 100.10 and first[9].number_format == MONEY_FORMAT
+    assert first[13].value == 30 and first[13].data_type == "n"
+    assert ws.cell(4, 14).value == -5
+    assert ws.cell(5, 14).value is None  # no end date
     assert [ws.cell(r, 2).value for r in (3, 4, 5)] == ["1", "2", "3"]  # «4» was signed in 2025
 
     cached = book(client.post("/admin/reports/contracts/", data=data), data_only=True).active
     with app.app_context():
         expected = db.session.scalar(select(type_coerce(func.sum(Contract.amount), Money()))
                                      .where(Contract.signed_on >= date(2026, 1, 1)))
-    assert cached.cell(6, 1).value == "Итого" and money(cached.cell(6, 8).value) == expected == Decimal("300.33")
+    assert cached.cell(6, 1).value == "Итого" and money(cached.cell(6, 10).value) == expected == Decimal("300.33")
 
     only = book(client.post("/admin/reports/contracts/", data={
         "status": "active", "kind": "supply", "supplier": str(contracts["alpha"])})).active
     assert [only.cell(r, 2).value for r in range(3, only.max_row)] == ["1"]
+
+    # Drafts are not in the register's total: they are listed on a sheet of their own.
+    everything = book(client.post("/admin/reports/contracts/", data={}), data_only=True)
+    assert everything.sheetnames == ["Реестр договоров", "Черновики"]
+    register, drafts = everything["Реестр договоров"], everything["Черновики"]
+    assert "4" not in [register.cell(r, 2).value for r in range(3, register.max_row + 1)]
+    assert money(find_row(register, "Итого")[9].value) == Decimal("300.33")
+    assert drafts["A1"].value == "Черновики договоров (не входят в итог реестра)"
+    assert drafts.cell(3, 2).value == "4" and drafts.cell(3, 13).value == "Черновик"
 
 
 def test_report_form_errors_and_access(client_as, contracts, app):

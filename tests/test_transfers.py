@@ -67,12 +67,33 @@ def test_locked_assets_refuse_the_whole_transfer(ctx, office):
         transfer_assets(ctx, [office["assets"][0].id], doc_date=date(2026, 3, 2))
 
 
-def test_transfer_batch_can_be_undone(ctx, office):
+def test_transfer_is_final_and_reversed_by_a_reversing_document(ctx, office):
+    from models import DocumentStatus, Role
+    from services import documents
+    from services.accounts import create_user
+    from services.undo import UndoRefused
+
+    clerk = create_user(ctx, "clerk-t", "pw", Role.clerk, full_name="Клерк")
     result = transfer_assets(ctx, [a.id for a in office["assets"]], doc_date=date(2026, 3, 2),
-                             to_responsible_id=office["sidorova"].id)
-    undo_batch(ctx, result.batch_id)
-    assert ctx.scalar(select(Transfer.id)) is None and ctx.scalar(select(TransferLine.id)) is None
+                             to_responsible_id=office["sidorova"].id, user=clerk)
+    ctx.commit()
+    first = result.transfers[0]
+    assert first.status == DocumentStatus.approved and first.approved_by_id == clerk.id
+    with pytest.raises(UndoRefused) as refused:
+        undo_batch(ctx, result.batch_id)
+    assert "сторнирующим документом" in str(refused.value.message)
+    assert ctx.scalar(select(Transfer.id)) is not None
+
+    for transfer in result.transfers:
+        reversal = documents.request_reversal(ctx, transfer, clerk, "Ошибка в получателе", date(2026, 3, 3))
+        documents.approve(ctx, reversal, clerk)
+    ctx.commit()
+    ctx.expire_all()
+    assert ctx.get(Asset, office["assets"][0].id).responsible_id == office["ivanov"].id
     assert ctx.get(Asset, office["assets"][3].id).responsible_id == office["petrov"].id
+    assert ctx.scalar(select(TransferLine.id)) is not None  # the documents stay, corrected, not erased
+    with pytest.raises(documents.DocumentRefused):
+        documents.request_reversal(ctx, first, clerk, "Ещё раз")
 
 
 def _workbook_bytes(data):

@@ -38,8 +38,11 @@ def _commission(session):
 
 
 def _request(chair, members, form=WriteOffForm.f0504104, **kw):
+    from sqlalchemy.orm import object_session
+    session = object_session(chair)
+    commission = f.commission(session, chair=chair, members=members)
     return wo.DraftRequest(act_date=kw.pop("act_date", date(2026, 11, 20)), form=form,
-                           reason=WriteOffReason.wear, chair_id=chair.id, member_ids=[m.id for m in members], **kw)
+                           reason=WriteOffReason.wear, commission_id=commission.id, **kw)
 
 
 def _user(session, role):
@@ -205,11 +208,12 @@ def approved_act(app, users):
         begin_batch(db.session, username="test")
         chair, members = _commission(db.session)
         person = f.employee(db.session, full_name="Петрова Анна Сергеевна")
+        f.institution(db.session)
         a = f.asset(db.session, name="Ноутбук Lenovo", book_value=D("120000.00"), commissioned_on=date(2026, 1, 10),
-                    useful_life_months=12, accepted_on=date(2026, 1, 9), year_made=2025)
-        b = f.asset(db.session, name="Принтер HP", book_value=D("55000.00"))
+                    useful_life_months=12, accepted_on=date(2026, 1, 9), year_made=2025, responsible=person)
+        b = f.asset(db.session, name="Принтер HP", book_value=D("55000.00"), responsible=person)
         act, _ = wo.create_draft(db.session, [a.id, b.id], _request(
-            chair, members, responsible_id=person.id, evidence_number="ДВ-12", evidence_date=date(2026, 11, 18),
+            chair, members, evidence_number="ДВ-12", evidence_date=date(2026, 11, 18),
             conclusion="Восстановление нецелесообразно", condition="Не включается"))
         wo.approve(db.session, act, db.session.get(User, users[Role.head]))
         db.session.commit()
@@ -235,17 +239,18 @@ def test_act_workbook_cells(client_as, approved_act):
     ws = wb.active
     values = _cells(ws)
     assert "УТВЕРЖДАЮ" in values
-    assert "_______________ Head User" in values  # the approver's full name
-    assert any(isinstance(v, str) and v.startswith("АКТ № 1/2026") for v in values)
-    assert "от 20.11.2026" in values and "Форма по ОКУД 0504104" in values
-    assert "Петрова Анна Сергеевна" in values and "Муниципальное казённое учреждение" in values
-    assert any(isinstance(v, str) and "ДВ-12" in v and "18.11.2026" in v for v in values)
+    # The head of the institution with their position, not the user who pressed «Approve».
+    assert {"Сидоров Пётр Ильич", "Директор"} <= values and "Head User" not in values
+    assert "АКТ № 1" in values and "от «20» ноября 2026 г." in values
+    assert {"Форма по ОКУД", "0504104"} <= values
+    assert "Петрова Анна Сергеевна" in values and "ГКУ «Хозяйственное управление»" in values
+    assert any(isinstance(v, str) and "ДВ-12" in v and "ноября 2026" in v for v in values)
     # The table: find the line of the laptop.
     rows = [[c.value for c in row] for row in ws.iter_rows()]
-    header = next(r for r in rows if r[1] == "Наименование объекта")
+    header = next(r for r in rows if r[1] == "Наименование объекта" and r[0] == "№ п/п")
     laptop = next(r for r in rows if r[1] == "Ноутбук Lenovo")
     line = dict(zip(header, laptop))
-    assert line["Инвентарный номер"].startswith("ИН-")
+    assert line["Инвентарный номер"].startswith("ИН-") and line["Номер счета"] == "101.34"
     assert line["Год выпуска"] == 2025
     assert line["Дата принятия к учёту"].date() == date(2026, 1, 9)
     assert (line["СПИ, мес."], line["Фактический срок эксплуатации, мес."]) == (12, 10)
@@ -274,10 +279,10 @@ def test_vehicle_act_has_plate_vin_mileage(ctx):
     from reports.write_off_act import write_act
     buffer = io.BytesIO()
     workbook = open_workbook(buffer)
-    write_act(workbook, Formats(workbook), act, wo.act_lines(ctx, act), institution="ГКУ «Тест»", head_name="Иванов И. И.")
+    write_act(workbook, Formats(workbook), act, wo.act_lines(ctx, act), institution=f.institution(ctx))
     workbook.close()
     values = _cells(openpyxl.load_workbook(io.BytesIO(buffer.getvalue())).active)
-    assert {"А123ВС77", "XTA21900051234567", 187000, "Форма по ОКУД 0504105", "ГКУ «Тест»"} <= values
+    assert {"А123ВС77", "XTA21900051234567", 187000, "0504105", "ГКУ «Хозяйственное управление»"} <= values
     assert any(isinstance(v, str) and "транспортного средства" in v for v in values)
 
 
@@ -296,8 +301,7 @@ def test_act_pdf_is_a4_landscape(client_as, approved_act, tmp_path):
 
 def _draft_data(session_ids, **kw):
     data = {"ids": ",".join(map(str, session_ids["assets"])), "act_date": "2026-11-20", "form": "0504104",
-            "reason": "wear", "chair": str(session_ids["chair"]), "members": [str(m) for m in session_ids["members"]],
-            "condition": "Изношен", "create": "1"}
+            "reason": "wear", "commission": str(session_ids["commission"]), "condition": "Изношен", "create": "1"}
     data.update(kw)
     return data
 
@@ -308,9 +312,11 @@ def chosen(app):
         from models.changelog import begin_batch
         begin_batch(db.session, username="test")
         chair, members = _commission(db.session)
+        commission = f.commission(db.session, chair=chair, members=members)
+        short = f.commission(db.session, chair=chair, members=members[:1], order_number="16-од")
         assets = [f.asset(db.session), f.asset(db.session), f.asset(db.session, status=AssetStatus.written_off)]
         db.session.commit()
-        ids = {"chair": chair.id, "members": [m.id for m in members], "assets": [a.id for a in assets]}
+        ids = {"commission": commission.id, "short": short.id, "assets": [a.id for a in assets]}
         db.session.remove()
     return ids
 
@@ -358,7 +364,7 @@ def test_panel_draft_approve_and_lock(client_as, chosen, app):
 
 
 def test_panel_refuses_short_commission_and_status_by_hand(clerk, chosen, app):
-    page = clerk.post("/admin/asset/write-off/", data=_draft_data(chosen, members=[str(chosen["members"][0])]))
+    page = clerk.post("/admin/asset/write-off/", data=_draft_data(chosen, commission=str(chosen["short"])))
     assert page.status_code == 200 and "не менее двух" in page.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalars(select(WriteOffAct)).first() is None
