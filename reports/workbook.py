@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import functools
 import itertools
+import math
 import re
 import tempfile
 import unicodedata
