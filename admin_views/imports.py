@@ -1,17 +1,16 @@
-"""«Импорт» on a list: upload → dry-run preview → confirm → apply → the list narrowed to what was imported.
+"""«Импорт» on a list: upload → dry run with the column mapping → confirm → apply → the list narrowed to
+what was imported.
 
-The uploaded file waits between preview and apply in instance/imports/<token>, the token in the
-user's session; it is deleted after apply. The domain work is services.importer.
+The upload, the clerk's choices and the dry run's plan are an import job in the database (services.
+import_jobs), named in the URL: any worker can show the preview or apply what the clerk confirmed.
+The domain work is services.importer.
 """
-import pickle
-import secrets
-import time
 from datetime import date
-from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, session, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import force_locale, gettext, lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy.exc import IntegrityError
@@ -21,36 +20,29 @@ from werkzeug.wrappers import Response
 from models import db
 from models.registry import entity_labels
 from reports.workbook import Column, Formats, content_disposition, export_filename, workbook_chunks, write_table
-from services import importer
+from services import import_jobs, importer
 from services.display import display
-from services.import_files import MAX_BYTES
+from services.import_files import ACCEPTED, MAX_BYTES
+from services.import_mappings import MappingError
 
 from .tools import ListTool
 
-SESSION_KEY = "import_upload"
-STALE_SECONDS = 24 * 3600  # uploads nobody confirmed are cleaned up on the next upload
-SHOWN_CHANGES = 500  # changed records listed on the preview page; the counts cover all
+PAGE_SIZE = 100  # new and changed records listed per page of the preview; the counts cover all
 
 
 class UploadForm(FlaskForm):
-    file = FileField(_l("File (.xlsx or .csv, up to 20 MB)"), validators=[FileRequired(_l("Choose a file."))])
+    file = FileField(_l("File (.xlsx, .xls, .ods or .csv, up to 20 MB)"), validators=[FileRequired(_l("Choose a file."))])
 
 
 class ConfirmForm(FlaskForm):
-    """Only the CSRF token: the file is the one previewed."""
+    """Only the CSRF token (and the accepted warnings): the plan is the one previewed."""
 
 
-def _uploads() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _forget_stale(folder: Path):
-    cutoff = time.time() - STALE_SECONDS
-    for path in folder.iterdir():
-        if path.is_file() and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+def _page(items, name):
+    """One page of ``items`` by the query argument ``name``: (page items, page, pages)."""
+    pages = max(1, -(-len(items) // PAGE_SIZE))
+    page = min(max(request.args.get(name, 1, type=int), 1), pages)
+    return items[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], page, pages
 
 
 class ImportMixin:
@@ -80,21 +72,15 @@ class ImportMixin:
         if not self.may_write():
             abort(403)
 
-    # The uploaded file between preview and apply.
-    def _stored(self):
-        info = session.get(SESSION_KEY) or {}
-        token = info.get("token", "")
-        if info.get("endpoint") != self.endpoint or not token.isalnum():
-            return None, None
-        path = _uploads() / token
-        return (path, info.get("filename", "")) if path.is_file() else (None, None)
+    def _job(self, job_id):
+        try:
+            return import_jobs.get(db.session, job_id, current_user.id, self.import_entity)
+        except import_jobs.JobGone:
+            return None
 
-    def _discard(self):
-        path, _ = self._stored()
-        if path:
-            path.unlink(missing_ok=True)
-            path.with_suffix(".plan").unlink(missing_ok=True)
-        session.pop(SESSION_KEY, None)
+    def _gone(self):
+        flash(gettext("Upload the file first."), "warning")
+        return redirect(url_for(".import_upload"))
 
     @expose("/import/", methods=("GET", "POST"))
     def import_upload(self):
@@ -106,17 +92,14 @@ class ImportMixin:
             flash(gettext("The file is larger than 20 MB; split it into several files."), "error")
             return redirect(url_for(".import_upload"))
         if submitted:
-            data = form.file.data.read(MAX_BYTES + 1)
-            folder = _uploads()
-            _forget_stale(folder)
-            self._discard()
-            token = secrets.token_hex(16)
-            (folder / token).write_bytes(data)
-            session[SESSION_KEY] = {"token": token, "endpoint": self.endpoint,
-                                    "filename": Path(form.file.data.filename or "").name}
-            return redirect(url_for(".import_preview"))
+            upload = form.file.data
+            name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+            job = import_jobs.start(db.session, current_user.id, self.import_entity, name,
+                                    upload.read(MAX_BYTES + 1))
+            db.session.commit()
+            return redirect(url_for(".import_preview", job_id=job.id))
         return self.render("admin/import/upload.html", form=form, entity=entity_labels(self.import_entity)[1],
-                           required=self._required_headers(), return_url=url_for(".index_view"))
+                           required=self._required_headers(), accepted=ACCEPTED, return_url=url_for(".index_view"))
 
     def _required_headers(self):
         spec = importer.SPECS[self.import_entity]
@@ -124,52 +107,92 @@ class ImportMixin:
         return [headers.get(f.name, str(f.label)) for f in spec.fields if f.required or f.name in spec.key
                 if not (f.name in spec.key and f.nullable)]
 
-    @expose("/import/preview/")
-    def import_preview(self):
+    @expose("/import/<int:job_id>/")
+    def import_preview(self, job_id):
         self._require_writer()
-        path, filename = self._stored()
-        if path is None:
-            flash(gettext("Upload the file first."), "warning")
-            return redirect(url_for(".import_upload"))
-        preview = importer.dry_run(db.session, self.import_entity, path.read_bytes(), filename, self.import_columns())
+        job = self._job(job_id)
+        if job is None:
+            return self._gone()
+        preview = import_jobs.check(db.session, job, self.import_columns())
+        filename = job.filename
+        db.session.commit()  # keeps the plan, so the confirmation (on any worker) applies exactly this
+        spec = importer.SPECS[self.import_entity]
+        new_rows, new_page, new_pages = _page(list(zip(preview.created_rows, preview.creates)), "new_page")
+        changes, changed_page, changed_pages = _page(preview.changes, "changed_page")
+        shown = [c for c in preview.columns if c.field]
+        new_records = importer.describe_creates(db.session, spec, new_rows, [c.field for c in shown])
         db.session.rollback()
-        plan = path.with_suffix(".plan")
-        if preview.ok:
-            # Apply writes exactly what the clerk saw here (our own file, never an uploaded one, is unpickled).
-            plan.write_bytes(pickle.dumps(preview))
-        else:
-            plan.unlink(missing_ok=True)
-        return self.render("admin/import/preview.html", preview=preview, filename=filename, form=ConfirmForm(),
-                           changes=preview.changes[:SHOWN_CHANGES], show=display,
-                           entity=entity_labels(self.import_entity)[1], return_url=url_for(".index_view"))
+        fields = [(f.name, str(f.label)) for f in spec.fields]
+        return self.render("admin/import/preview.html", preview=preview, job_id=job_id, filename=filename,
+                           form=ConfirmForm(), show=display, entity=entity_labels(self.import_entity)[1],
+                           fields=fields, shown=shown, new_records=new_records, new_page=new_page,
+                           new_pages=new_pages, changes=changes, changed_page=changed_page,
+                           changed_pages=changed_pages, return_url=url_for(".index_view"))
 
-    @expose("/import/apply/", methods=("POST",))
-    def import_apply(self):
+    @expose("/import/<int:job_id>/choose/", methods=("POST",))
+    def import_choose(self, job_id):
+        """The clerk picked a sheet, changed the mapping or saved it under a name."""
         self._require_writer()
         if not ConfirmForm().validate_on_submit():
             abort(400)
-        path, filename = self._stored()
-        if path is None:
-            flash(gettext("Upload the file first."), "warning")
-            return redirect(url_for(".import_upload"))
-        plan = path.with_suffix(".plan")
-        if not plan.is_file():
-            return redirect(url_for(".import_preview"))
+        job = self._job(job_id)
+        if job is None:
+            return self._gone()
+        preview = import_jobs.preview_of(job)
+        if request.form.get("save_as") is not None and preview is not None:
+            try:
+                saved = import_jobs.save_mapping(db.session, job, request.form["save_as"], current_user.id)
+            except MappingError as exc:
+                db.session.rollback()
+                flash(str(exc.message), "error")
+            else:
+                flash(gettext("The mapping is saved as «%(name)s»; it will be applied to the next file with these "
+                              "columns.", name=saved.name), "success")
+                db.session.commit()
+            return redirect(url_for(".import_preview", job_id=job_id))
+        sheet = request.form.get("sheet")
+        mapping = None
+        if preview is not None and any(k.startswith("map-") for k in request.form):
+            fields = set(importer.SPECS[self.import_entity].by_name)
+            mapping = {}
+            for column in preview.columns:
+                chosen = request.form.get(f"map-{column.position}", column.field or "")
+                mapping[column.form] = chosen if chosen in fields else ""
+        import_jobs.choose(job, sheet=sheet if sheet and sheet != (preview and preview.sheet) else None,
+                           mapping=mapping)
+        db.session.commit()
+        return redirect(url_for(".import_preview", job_id=job_id))
+
+    @expose("/import/<int:job_id>/apply/", methods=("POST",))
+    def import_apply(self, job_id):
+        self._require_writer()
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        job = self._job(job_id)
+        if job is None:
+            return self._gone()
+        filename = job.filename
         try:
-            result = importer.apply(db.session, pickle.loads(plan.read_bytes()), filename)
+            result = import_jobs.apply(db.session, job, accept_warnings=bool(request.form.get("accept_warnings")))
             db.session.commit()
+        except import_jobs.JobGone:
+            db.session.rollback()
+            return redirect(url_for(".import_preview", job_id=job_id))
+        except importer.WarningsNotAccepted as exc:
+            db.session.rollback()
+            flash(str(exc.args[0]), "error")
+            return redirect(url_for(".import_preview", job_id=job_id))
         except importer.ImportRefused:
             db.session.rollback()
             flash(gettext("The file has errors; nothing was imported. Fix them and upload the file again."), "error")
-            return redirect(url_for(".import_preview"))
+            return redirect(url_for(".import_preview", job_id=job_id))
         except (importer.ConcurrentChange, IntegrityError) as exc:
             db.session.rollback()
             message = exc.args[0] if isinstance(exc, importer.ConcurrentChange) else gettext(
                 "The change conflicts with existing data (%(detail)s); nothing was saved.",
                 detail=str(exc.orig).splitlines()[0])
             flash(str(message), "error")
-            return redirect(url_for(".import_preview"))
-        self._discard()
+            return redirect(url_for(".import_preview", job_id=job_id))
         return self.render("admin/import/result.html", result=result, filename=filename,
                            entity=entity_labels(self.import_entity)[1],
                            list_url=url_for(".index_view", batch=result.batch_id), return_url=url_for(".index_view"))
@@ -189,4 +212,3 @@ class ImportMixin:
         name = export_filename(gettext("%(entity)s import template", entity=title), date.today())
         return Response(chunks, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": content_disposition(name)})
-

@@ -1,14 +1,21 @@
-"""Benchmark: import N assets (default 50,000) from an .xlsx the bench writes, dry run and apply timed apart.
+"""Benchmark: import N assets (default 50,000) from a file the bench writes, dry run and apply timed apart.
 
-    python bench/import.py [--rows 50000]              # SQLite in a temp folder
+    python bench/import.py [--rows 50000] [--format xlsx|xls|ods|csv]   # SQLite in a temp folder
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test python bench/import.py   # a scratch PG database
 
 The workbook has the asset list's export headers (Russian) and realistic cells: dates as Excel dates, money
-as numbers, references by name («building / room», employee full name). Apply takes the dry run's plan, as
-the web flow does after the clerk confirms: bulk INSERT, change log, commit. Last line: RESULT db=… rows=… dry_run_s=… apply_s=… peak_mb=…
+as numbers, references by name («building / room», employee full name). xls and ods are that workbook saved
+by LibreOffice (soffice, outside the timing); csv is Excel's «CSV (разделители — точка с запятой)» in
+Windows-1251. As the web flow does, the dry run's plan is kept as JSON in an import job and the apply reads
+it back from there: bulk INSERT, change log, commit.
+Last line: RESULT db=… rows=… dry_run_s=… apply_s=… peak_mb=… format=…
 """
 import argparse
+import csv
 import io
+import shutil
+import subprocess
+import tempfile
 import random
 import resource
 import sys
@@ -23,10 +30,10 @@ from sqlalchemy import func, insert, select  # noqa: E402
 
 from app import create_app  # noqa: E402
 from models import (Asset, AssetCategory, AssetStatus, Base, Building, ChangeLogEntry, Department,  # noqa: E402
-                    Employee, PropertyKind, Room, db)
+                    Employee, ImportJob, PropertyKind, Role, Room, User, db)
 from models.changelog import begin_batch  # noqa: E402
 from reports.workbook import Column, Formats, open_workbook, write_table  # noqa: E402
-from services import importer  # noqa: E402
+from services import import_jobs  # noqa: E402
 from tests.scratch import scratch_database  # noqa: E402
 
 
@@ -81,9 +88,43 @@ def build_workbook(columns, rows: int, seed=7) -> bytes:
     return buffer.getvalue()
 
 
+def convert(data: bytes, target: str) -> bytes:
+    """The workbook as LibreOffice saves it in another format (xls, ods), or as a semicolon CSV in cp1251."""
+    if target == "xlsx":
+        return data
+    if target == "csv":
+        from python_calamine import CalamineWorkbook
+
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        for row in sheet.iter_rows():
+            writer.writerow([_as_excel_shows(v) for v in row])
+        return out.getvalue().encode("cp1251", errors="replace")
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        sys.exit("--format xls/ods needs LibreOffice (soffice) to write the file")
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "bench.xlsx"
+        source.write_bytes(data)
+        subprocess.run([soffice, f"-env:UserInstallation=file://{folder}/profile", "--headless", "--convert-to",
+                        target, "--outdir", folder, str(source)], check=True, capture_output=True, timeout=900)
+        return (Path(folder) / f"bench.{target}").read_bytes()
+
+
+def _as_excel_shows(value):
+    """A cell as Excel writes it into a Russian CSV: dates dd.mm.yyyy, decimal comma."""
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, float):
+        return (str(int(value)) if value.is_integer() else f"{value:.2f}").replace(".", ",")
+    return value
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--format", choices=("xlsx", "xls", "ods", "csv"), default="xlsx")
     args = parser.parse_args()
 
     uri, drop = scratch_database("bench")
@@ -95,23 +136,35 @@ def main():
             seed_references(db.session)
             columns = asset_columns(app)
             started = time.perf_counter()
-            data = build_workbook(columns, args.rows)
-            print(f"workbook: {args.rows} rows, {len(data) / 1e6:.1f} MB, written in {time.perf_counter() - started:.1f} s")
+            data = convert(build_workbook(columns, args.rows), args.format)
+            print(f"{args.format}: {args.rows} rows, {len(data) / 1e6:.1f} MB, written in "
+                  f"{time.perf_counter() - started:.1f} s")
             headers = [(name, [header]) for name, header, _ in columns]
+            db.session.add(User(username="bench", full_name="Bench", password_hash="-", role=Role.clerk))
+            db.session.commit()
+            owner = db.session.scalar(select(User.id))
+            filename = f"bench.{args.format}"
 
         with app.test_request_context():
             begin_batch(db.session, username="bench")
+            job_id = import_jobs.start(db.session, owner, "asset", filename, data).id
+            db.session.commit()
+            # As the web flow does: the dry run's plan is kept in the job (JSON), committed…
             started, cpu = time.perf_counter(), time.process_time()
-            preview = importer.dry_run(db.session, "asset", data, "bench.xlsx", headers)
+            job = db.session.get(ImportJob, job_id)
+            preview = import_jobs.check(db.session, job, headers)
+            db.session.commit()
             dry_run_s, dry_run_cpu = time.perf_counter() - started, time.process_time() - cpu
-            db.session.rollback()
             assert preview.ok, (preview.fatal, preview.errors[:5])
             print(f"dry run: {dry_run_s:.2f} s (CPU {dry_run_cpu:.2f} s)  new={preview.new} changed={preview.changed} "
                   f"errors={len(preview.errors)}")
+            db.session.remove()
 
-            # As the web flow does: the confirmed preview is applied in a later transaction.
+        with app.test_request_context():
+            # …and a later request reads the plan back from the database and applies it.
+            begin_batch(db.session, username="bench")
             started, cpu = time.perf_counter(), time.process_time()
-            result = importer.apply(db.session, preview, "bench.xlsx")
+            result = import_jobs.apply(db.session, db.session.get(ImportJob, job_id))
             db.session.commit()
             apply_s, apply_cpu = time.perf_counter() - started, time.process_time() - cpu
             print(f"apply:   {apply_s:.2f} s (CPU {apply_cpu:.2f} s)  created={result.created} updated={result.updated}")
@@ -125,7 +178,8 @@ def main():
         drop()
     total = dry_run_s + apply_s
     print(f"dry run + apply: {total:.2f} s (target < 30 s on SQLite); peak RSS {peak_mb():.0f} MB")
-    print(f"RESULT db={db_name} rows={args.rows} dry_run_s={dry_run_s:.2f} apply_s={apply_s:.2f} peak_mb={peak_mb():.0f}")
+    print(f"RESULT db={db_name} rows={args.rows} dry_run_s={dry_run_s:.2f} apply_s={apply_s:.2f} peak_mb={peak_mb():.0f} "
+          f"format={args.format}")
 
 
 if __name__ == "__main__":

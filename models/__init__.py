@@ -15,3 +15,4 @@ from .transfers import Transfer, TransferLine  # noqa: F401
 from .writeoffs import (WriteOffAct, WriteOffCost, WriteOffForm, WriteOffLine, WriteOffMaterial,  # noqa: F401
                         WriteOffReason, WriteOffStatus)
 from .depreciation import DepreciationPosting  # noqa: F401
+from .imports import ImportJob, ImportJobStatus, SavedMapping  # noqa: F401

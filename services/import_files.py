@@ -1,27 +1,34 @@
-"""Reading a clerk's spreadsheet: .xlsx or .csv in, a header row and numbered rows of cell values out.
+"""Reading a clerk's file: .xlsx, .xlsm, .xls, .ods (one reader, python-calamine) or text (.csv, .txt) in
+UTF-8 with or without BOM, Windows-1251 or UTF-16, separated by «;», «,» or tab.
 
-Knows nothing of the domain. Refusals (too big, not a spreadsheet, empty, password-protected)
-raise ImportFileError with a lazy message in the user's language.
+Knows nothing of the domain: a file is a list of sheets, and a sheet numbered rows of cell values
+(1-based row numbers as the clerk sees them, blank rows left out, merged ranges showing their value in
+every cell they cover, formulas by their cached values). Refusals (too big, not a spreadsheet, empty,
+password-protected) raise ImportFileError with a lazy message in the user's language.
 """
 import codecs
 import csv
-import html
 import io
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from itertools import chain
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
 from models.rules import Refused
 
 MAX_BYTES = 20 * 1024 * 1024
-HEADER_SEARCH_ROWS = 20  # an export may put a title above the header
+ACCEPTED = ".xlsx,.xlsm,.xls,.ods,.csv,.txt"  # what the file picker offers
 
-# OLE compound file: an encrypted OOXML workbook (Excel wraps it in CFB) or an old .xls.
+# OLE compound file: an old .xls, or an encrypted OOXML workbook (Excel wraps it in CFB).
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0"
 ZIP_SIGNATURE = b"PK\x03\x04"
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+NOT_A_SPREADSHEET = _l("The file is not a spreadsheet (.xlsx, .xls, .ods) or a text file (.csv).")
+PASSWORD = _l("The file is password-protected. Remove the password and upload it again.")
 
 
 class ImportFileError(Refused):
@@ -32,253 +39,251 @@ class ImportFileError(Refused):
         self.message = message
 
 
+class Uncalculated:
+    """A formula cell saved without its calculated value (written by a program, never opened in Excel)."""
+
+    def __repr__(self):
+        return "UNCALCULATED"
+
+
+UNCALCULATED = Uncalculated()
+
+
 @dataclass
-class Table:
-    headers: list[str]
-    header_row: int  # 1-based row number of the header as the clerk sees it
-    rows: Iterator[tuple[int, list]]  # (row number, cell values) after the header, empty rows skipped
+class SpreadsheetFile:
+    kind: str  # xlsx, xls, ods, text
+    sheets: list[str]  # names of the visible worksheets; one "" for a text file
+    _reader: object = field(repr=False, default=None)
+
+    def rows(self, sheet: str) -> Iterator[tuple[int, list]]:
+        """(row number, cells) of a sheet, blank rows skipped."""
+        return self._reader(sheet)
+
+    def head(self, sheet: str, count: int) -> list[tuple[int, list]]:
+        found = []
+        for item in self.rows(sheet):
+            found.append(item)
+            if len(found) >= count:
+                break
+        return found
 
 
-def read_table(data: bytes, filename: str = "", score: Callable[[list], int] | None = None) -> Table:
-    """Open ``data`` as .xlsx or .csv (decided by content, not by the name) and find its header row.
-
-    ``score(cells)`` says how many cells of a row are known column headers; the best-scoring row among
-    the first few non-empty ones is the header (so a title line above it is skipped).
-    """
+def open_file(data: bytes) -> SpreadsheetFile:
+    """Open ``data`` as a workbook or a text table, decided by its content, not by its name."""
     if not data:
         raise ImportFileError(_l("The file is empty."))
     if len(data) > MAX_BYTES:
         raise ImportFileError(_l("The file is larger than 20 MB; split it into several files."))
     if data.startswith(CFB_SIGNATURE):
-        raise ImportFileError(_l("The file is password-protected or is an old Excel 97–2003 workbook (.xls). "
-                                 "Remove the password or save it as .xlsx and upload it again."))
-    rows = _xlsx_rows(data) if data.startswith(ZIP_SIGNATURE) else _csv_rows(data)
-    return _with_header(rows, score or (lambda cells: 0))  # no score: the first non-empty row
+        if ENCRYPTED_PACKAGE in data:
+            raise ImportFileError(PASSWORD)
+        return _workbook(data, "xls")
+    if data.startswith(ZIP_SIGNATURE):
+        return _workbook(data, "ods" if ODS_MIMETYPE in data[:200] else "xlsx")
+    return _text(data)
 
 
-def _with_header(rows: Iterator[tuple[int, list]], score) -> Table:
-    head = []
-    for item in rows:
-        head.append(item)
-        if len(head) >= HEADER_SEARCH_ROWS:
-            break
-    if not head:
-        raise ImportFileError(_l("The file has no rows."))
-    best = max(range(len(head)), key=lambda i: (score(head[i][1]), -i))
-    if score(head[best][1]) == 0:
-        best = 0
-    number, cells = head[best]
-    headers = ["" if c is None else re.sub(r"\s+", " ", str(c)).strip() for c in cells]
-    while headers and not headers[-1]:
-        headers.pop()
-    return Table(headers=headers, header_row=number, rows=chain(head[best + 1:], rows))
+# Workbooks ----------------------------------------------------------------------------------------
+
+def _workbook(data: bytes, kind: str) -> SpreadsheetFile:
+    from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except PasswordError:
+        raise ImportFileError(PASSWORD) from None
+    except Exception:  # a zip that is no workbook (docx), a damaged file, calamine's own errors…
+        raise ImportFileError(NOT_A_SPREADSHEET) from None
+    worksheets = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+    visible = [m.name for m in book.sheets_metadata
+               if m.typ == SheetTypeEnum.WorkSheet and m.visible == SheetVisibleEnum.Visible]
+    sheets = visible or worksheets
+    if not sheets:
+        raise ImportFileError(NOT_A_SPREADSHEET)
+    uncalculated = _UncalculatedFormulas(data) if kind == "xlsx" else None
+    loaded = {}  # calamine reads a whole sheet at once: once per file, not once per look
+
+    def rows(name):
+        try:
+            if name not in loaded:
+                loaded[name] = book.get_sheet_by_name(name)
+            sheet = loaded[name]
+            missing = uncalculated.of(name) if uncalculated else {}
+            yield from _sheet_rows(sheet, missing)
+        except ImportFileError:
+            raise
+        except Exception:
+            raise ImportFileError(NOT_A_SPREADSHEET) from None
+
+    return SpreadsheetFile(kind=kind, sheets=sheets, _reader=rows)
+
+
+def _sheet_rows(sheet, uncalculated: dict[int, set[int]]) -> Iterator[tuple[int, list]]:
+    start = sheet.start
+    if start is None:
+        return
+    first_row, first_col = start
+    by_row: dict[int, list] = {}
+    for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or ():
+        for r in range(r1, r2 + 1):
+            by_row.setdefault(r, []).append((r1, c1, r2, c2))
+    top_left: dict[tuple, object] = {}
+    pad = [None] * first_col
+    for index, cells in enumerate(sheet.iter_rows()):
+        row = first_row + index  # 0-based
+        if first_col:
+            cells = pad + cells
+        for r1, c1, r2, c2 in by_row.get(row, ()):
+            # A merged range shows its top-left value in every cell it covers.
+            key = (r1, c1, r2, c2)
+            if row == r1:
+                top_left[key] = cells[c1] if c1 < len(cells) else None
+            if len(cells) <= c2:
+                cells.extend([None] * (c2 + 1 - len(cells)))
+            for c in range(c1, c2 + 1):
+                cells[c] = top_left.get(key)
+        for c in uncalculated.get(row + 1, ()):
+            if c >= len(cells):
+                cells.extend([None] * (c + 1 - len(cells)))
+            if cells[c] in (None, ""):
+                cells[c] = UNCALCULATED
+        if not _blank(cells):
+            yield row + 1, cells
 
 
 def _blank(cells) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+    for c in cells:
+        if c is not None and c != "" and not (isinstance(c, str) and not c.strip()):
+            return False
+    return True
 
 
-# xlsx ---------------------------------------------------------------------------------------------
-
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        merges = _merged_ranges(workbook, sheet)
-    except Exception:  # a zip that is no workbook: docx, a damaged file…
-        raise ImportFileError(_l("The file is not an Excel workbook (.xlsx) or a CSV file.")) from None
-    return _xlsx_iter(workbook, sheet, merges)
+_SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
+_SHEET_REVERSED = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"')
+_REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
+_REL_REVERSED = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
+_CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 
 
-# One pass over the sheet XML: a row start, or a whole cell (its body is short, so the lazy match is cheap).
-_TOKEN = re.compile(rb"<(?:\w+:)?(?:row\b([^>]*)>|c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>))", re.S)
-_ATTR = re.compile(rb'\b([rts])="([^"]*)"')
-_VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
-_TEXT = re.compile(rb"<(?:\w+:)?t(?:\s[^>]*)?>(.*?)</(?:\w+:)?t>", re.S)
-_PHONETIC = re.compile(rb"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
-_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+class _UncalculatedFormulas:
+    """Cells of an .xlsx sheet holding a formula but no cached value (calamine reads them as empty).
 
-
-def _xml_text(raw: bytes) -> str:
-    text = raw.decode("utf-8")
-    if "&" in text:
-        text = html.unescape(text)
-    if "_x" in text:
-        text = _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
-    return text
-
-
-def _column_index(ref: bytes) -> int:
-    index = 0
-    for ch in ref:
-        if 65 <= ch <= 90:
-            index = index * 26 + ch - 64
-        else:
-            break
-    return index
-
-
-def _fast_rows(workbook, sheet):
-    """Rows of a sheet as cell values, read straight from its XML.
-
-    openpyxl's read-only reader builds an object per inline string (xlsxwriter's constant_memory
-    writes every text cell inline) and is several times slower; this keeps its conventions:
-    shared strings, cached formula results, date styles → datetime, booleans, errors as their text.
+    Only the sheet XML tells: a ``<c>`` with an ``<f>`` and no ``<v>``. Formulas are few in a clerk's
+    file, so the scan looks only around each ``<f``.
     """
-    from openpyxl.utils.datetime import from_excel
 
-    strings = sheet._shared_strings
-    date_styles = workbook._date_formats
-    epoch = workbook.epoch
-    tail = b""
-    row_counter = 0
-    with workbook._archive.open(sheet._worksheet_path) as fh:
-        while True:
-            chunk = fh.read(1 << 22)
-            data = tail + chunk
-            end = data.rfind(b"</row>") if chunk else len(data)
-            if end < 0:
-                tail = data
-                continue
-            if chunk:
-                end += len(b"</row>")
-            tail = data[end:]
-            cells = None
-            for match in _TOKEN.finditer(data, 0, end):
-                row_attrs, cell_attrs, body = match.groups()
-                body = body or b""
-                if row_attrs is not None:  # a <row …> starts
-                    if cells is not None:
-                        yield row_counter, cells
-                    attrs = dict(_ATTR.findall(row_attrs))
-                    row_counter = int(attrs[b"r"]) if b"r" in attrs else row_counter + 1
-                    cells, col = [], 0
-                    continue
-                if cells is None:
-                    continue
-                cattrs = dict(_ATTR.findall(cell_attrs))
-                col = _column_index(cattrs[b"r"]) if b"r" in cattrs else col + 1
-                kind = cattrs.get(b"t", b"n")
-                if kind == b"inlineStr":
-                    value = "".join(_xml_text(t) for t in _TEXT.findall(_PHONETIC.sub(b"", body))) or None
-                else:
-                    found = _VALUE.search(body) if body else None
-                    value = None if found is None else found.group(1)
-                    if value is not None:
-                        if kind == b"s":
-                            value = strings[int(value)]
-                            value = value if isinstance(value, str) else str(value)
-                        elif kind == b"b":
-                            value = value.strip() == b"1"
-                        elif kind in (b"str", b"e", b"d"):
-                            value = _xml_text(value)
-                        else:
-                            number = float(value) if (b"." in value or b"E" in value or b"e" in value) else int(value)
-                            style = int(cattrs.get(b"s", 0) or 0)
-                            if style in date_styles:
-                                try:
-                                    number = from_excel(number, epoch)
-                                except (OverflowError, ValueError):
-                                    number = "#VALUE!"
-                            value = number
-                if len(cells) < col - 1:
-                    cells.extend([None] * (col - 1 - len(cells)))
-                cells.append(value)
-            if cells is not None:
-                yield row_counter, cells
-            if not chunk:
-                break
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def of(self, sheet_name: str) -> dict[int, set[int]]:
+        import html
+
+        try:
+            with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
+                workbook = archive.read("xl/workbook.xml")
+                rels = archive.read("xl/_rels/workbook.xml.rels")
+                ids = {html.unescape(n.decode()): i for n, i in _SHEET.findall(workbook)}
+                ids.update({html.unescape(n.decode()): i for i, n in _SHEET_REVERSED.findall(workbook)})
+                targets = dict(_REL.findall(rels))
+                targets.update({i: t for t, i in _REL_REVERSED.findall(rels)})
+                target = targets.get(ids.get(sheet_name, b""), b"").decode()
+                if not target:
+                    return {}
+                path = target.lstrip("/") if target.startswith("/") else "xl/" + target
+                xml = archive.read(path)
+        except (KeyError, zipfile.BadZipFile):
+            return {}
+        found: dict[int, set[int]] = {}
+        position = xml.find(b"<f")
+        while position >= 0:
+            following = xml[position + 2:position + 3]
+            if following in (b">", b" ", b"/"):
+                start = xml.rfind(b"<c ", 0, position)
+                end = xml.find(b"</c>", position)
+                cell = xml[start:end]
+                value = re.search(rb"<v>(.*?)</v>", cell, re.S)
+                if value is None or not value.group(1).strip():
+                    ref = _CELL_REF.search(xml, start, xml.find(b">", start))
+                    if ref:
+                        column = 0
+                        for ch in ref.group(1):
+                            column = column * 26 + ch - 64
+                        found.setdefault(int(ref.group(2)), set()).add(column - 1)
+                position = xml.find(b"<f", end if end > position else position + 2)
+            else:
+                position = xml.find(b"<f", position + 2)
+        return found
 
 
-def _xlsx_iter(workbook, sheet, merges):
-    by_row: dict[int, list] = {}
-    for merge in merges:
-        for r in range(merge[0], merge[2] + 1):
-            by_row.setdefault(r, []).append(merge)
-    top_left: dict[tuple, object] = {}
-    try:
-        for number, cells in _fast_rows(workbook, sheet):
-            for min_row, min_col, max_row, max_col in by_row.get(number, ()):
-                # A merged range shows its top-left value in every cell it covers.
-                key = (min_row, min_col, max_row, max_col)
-                if number == min_row:
-                    top_left[key] = cells[min_col - 1] if min_col <= len(cells) else None
-                if len(cells) < max_col:
-                    cells.extend([None] * (max_col - len(cells)))
-                for c in range(min_col - 1, max_col):
-                    cells[c] = top_left.get(key)
-            if not _blank(cells):
-                yield number, cells
-    finally:
-        workbook.close()
-
-
-_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+):([A-Z]+\d+)"')
-
-
-def _merged_ranges(workbook, sheet) -> list[tuple[int, int, int, int]]:
-    """Merged ranges of a read-only sheet (openpyxl skips them there): scan the sheet XML for <mergeCell>."""
-    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
-
-    path = getattr(sheet, "_worksheet_path", None)
-    if not path:
-        return []
-    found = []
-    tail = b""
-    with workbook._archive.open(path) as fh:  # streamed: the sheet XML can be large
-        while chunk := fh.read(1 << 20):
-            text = tail + chunk
-            for match in _MERGE_REF.finditer(text):
-                (c1, r1), (c2, r2) = (coordinate_from_string(m.decode()) for m in match.groups())
-                found.append((r1, column_index_from_string(c1), r2, column_index_from_string(c2)))
-            tail = text[-200:]  # a tag cut between chunks is matched next time; the set drops repeats
-    return sorted(set(found))
-
-
-# csv ----------------------------------------------------------------------------------------------
+# Text ---------------------------------------------------------------------------------------------
 
 def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1251"):
+    """UTF-8 (with or without BOM), UTF-16 (Excel's «Unicode text», 1С) or Windows-1251."""
+    if data.startswith(codecs.BOM_UTF8):
+        encodings = ("utf-8-sig",)
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ("utf-16",)
+    elif _utf16_without_bom(data[:400], 1):
+        encodings = ("utf-16-le",)  # no BOM: every other byte is 0x00 (Latin) or 0x04 (Cyrillic)
+    elif _utf16_without_bom(data[:400], 0):
+        encodings = ("utf-16-be",)
+    else:
+        encodings = ("utf-8", "cp1251")
+    for encoding in encodings:
         try:
             return codecs.decode(data, encoding)
         except UnicodeDecodeError:
             continue
-    raise ImportFileError(_l("The file is not an Excel workbook (.xlsx) or a CSV file."))
+    raise ImportFileError(NOT_A_SPREADSHEET)
 
 
-def _looks_binary(data: bytes) -> bool:
-    sample = data[:65536]
-    if b"\x00" in sample:
-        return True
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
-    return controls > len(sample) // 100
+def _utf16_without_bom(sample: bytes, high: int) -> bool:
+    highs, lows = sample[high::2], sample[1 - high::2]
+    if len(highs) < 2:
+        return False
+    return sum(b in (0, 4) for b in highs) > 0.7 * len(highs) and sum(b in (0, 4) for b in lows) < 0.3 * len(lows)
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:65536]
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r")
+    return "\x00" in sample or controls > len(sample) // 100
 
 
 def _delimiter(text: str) -> str:
-    """``;`` or ``,`` (or tab): whichever occurs most outside quotes in the first line."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {d: 0 for d in ";,\t"}
-    quoted = False
-    for ch in first:
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted and ch in counts:
-            counts[ch] += 1
-    best = max(counts, key=lambda d: (counts[d], d == ";"))
-    return best if counts[best] else ";"
+    """«;», tab or «,»: the one found the same number of times (outside quotes) on most of the first lines."""
+    lines = [line for line in text.splitlines()[:50] if line.strip()][:20]
+    best, best_score = ";", 0
+    for delimiter in ";\t,":
+        counts = []
+        for line in lines:
+            n, quoted = 0, False
+            for ch in line:
+                if ch == '"':
+                    quoted = not quoted
+                elif not quoted and ch == delimiter:
+                    n += 1
+            if n:
+                counts.append(n)
+        if not counts:
+            continue
+        mode = max(set(counts), key=lambda c: (counts.count(c), c))
+        score = counts.count(mode) * mode
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
 
 
-def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
-    if _looks_binary(data):
-        raise ImportFileError(_l("The file is not an Excel workbook (.xlsx) or a CSV file."))
+def _text(data: bytes) -> SpreadsheetFile:
     text = _decode(data)
+    if _looks_binary(text):
+        raise ImportFileError(NOT_A_SPREADSHEET)
     if not text.strip():
         raise ImportFileError(_l("The file is empty."))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    delimiter = _delimiter(text)
 
-    def rows():
+    def rows(_sheet):
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
             # numbered by record, as Excel shows a CSV (a quoted cell may span lines)
             for number, cells in enumerate(reader, start=1):
@@ -287,4 +292,4 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
         except csv.Error:
             raise ImportFileError(_l("The CSV file is malformed (an unclosed quote?).")) from None
 
-    return rows()
+    return SpreadsheetFile(kind="text", sheets=[""], _reader=rows)

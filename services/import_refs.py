@@ -11,7 +11,7 @@ from models import Asset, AssetCategory, Building, Contract, Department, Employe
 from models.checks import normalise_plate
 from models.registry import display_sql
 
-from .import_values import CellError, normalise, text, to_date
+from .import_values import CellError, CellWarning, normalise, text, to_date
 
 
 class Resolver(ABC):
@@ -79,7 +79,21 @@ class EmployeeResolver(Resolver):
 
     def find(self, written):
         number = self.numbers.get(normalise(written))
-        return {number} if number else super().find(written)
+        if number:
+            return {number}
+        found = super().find(written)
+        if not found and written.isdigit():
+            if not hasattr(self, "_stripped"):
+                self._stripped = defaultdict(list)
+                for key in self.numbers:
+                    if key.isdigit() and key.startswith("0"):
+                        self._stripped[key.lstrip("0")].append(key)
+            padded = self._stripped.get(written.lstrip("0"), [])
+            if len(padded) == 1:  # 123 from a number cell: the personnel number 000123
+                raise CellWarning(self.numbers[padded[0]], _l(
+                    "«%(value)s» lost its leading zeros; taken as the personnel number «%(key)s»",
+                    value=written, key=padded[0]))
+        return found
 
     def unknown(self, written):
         return _l("no employee with the name or personnel number «%(value)s»", value=written)

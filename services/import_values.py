@@ -13,6 +13,15 @@ class CellError(ValueError):
         self.message = message
 
 
+class CellWarning(Exception):
+    """A cell read with a correction the clerk must accept: ``value`` is what will be written."""
+
+    def __init__(self, value, message):
+        super().__init__(message)
+        self.value = value
+        self.message = message
+
+
 def normalise(text) -> str:
     """Case-, space- and ё-insensitive form used to match headers, labels and names."""
     return re.sub(r"\s+", " ", str(text).replace("\xa0", " ")).strip().casefold().replace("ё", "е")
@@ -62,6 +71,20 @@ def code(value, lengths: tuple[int, ...] | None) -> str:
     return text(value)
 
 
+def account_code(value) -> str:
+    """A balance account («101.34») that Excel turned into a number: whole, or with both decimals kept.
+
+    101.3 may have been 101.30: the trailing zero is gone and can't be told from the number alone.
+    """
+    if isinstance(value, float) and not value.is_integer():
+        written = repr(value)
+        if len(written.partition(".")[2]) != 2:
+            raise CellError(_l("the account code became a number (%(value)s) and may have lost a zero; "
+                               "format the column as text and type it again", value=written))
+        return written
+    return str(int(value))
+
+
 _NUMBER_JUNK = re.compile(r"[\s\u00a0\u202f\u2009']|₽|руб\.?|р\.", re.IGNORECASE)
 
 
@@ -103,6 +126,9 @@ def integer(value) -> int:
 _DATE_FORMATS = ("%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S",
                  "%Y-%m-%d %H:%M:%S")
 _EXCEL_EPOCH = date(1899, 12, 30)
+# A number in a date column is taken as Excel's day number only if it falls in 1950–2099 (18264–73050):
+# a year (2024 → 1905) or an amount typed into the wrong column is an error, not a date.
+_PLAUSIBLE_SERIALS = range(18264, 73051)
 
 
 def to_date(value) -> date:
@@ -111,9 +137,11 @@ def to_date(value) -> date:
         return value.date()
     if isinstance(value, date):
         return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
-        # A date cell whose number format was lost: Excel's serial day number.
-        return _EXCEL_EPOCH + timedelta(days=int(value))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if int(value) in _PLAUSIBLE_SERIALS:
+            # A date cell whose number format was lost: Excel's serial day number.
+            return _EXCEL_EPOCH + timedelta(days=int(value))
+        raise CellError(_l("a number, not a date: %(value)s (type the date as dd.mm.yyyy)", value=text(value)))
     raw = text(value)
     for fmt in _DATE_FORMATS:
         try:

@@ -7,11 +7,13 @@ rows, every error as (row, column, message), and old → new of every changed fi
 caller's transaction (bulk INSERT, grouped executemany UPDATE with version + 1) with the change log under
 one batch id, so the import can be undone like a bulk edit. The caller commits or rolls back.
 """
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from models import utcnow
 from models.changelog import audit_context, plain, record_changes
@@ -21,13 +23,14 @@ from models.labels import field_label
 from models.registry import column_info, entities
 from models.rules import Refused, judge
 
+from . import import_mappings
 from . import import_values as values
-from .import_files import ImportFileError, read_table
+from .import_files import UNCALCULATED, ImportFileError, open_file
+from .import_header import NOT_FOUND, SEARCH_ROWS, find_header, header_form
 from .import_refs import resolver_for
-from .import_values import CellError, normalise
+from .import_values import CellError, CellWarning, normalise
 
 KEY_CHUNK = 900  # natural keys looked up per query (below SQLite's bound-parameter limit)
-TOTALS_WORDS = {"итого", "всего", "total", "totals"}  # the totals line an export writes under the table
 
 
 @dataclass
@@ -116,6 +119,26 @@ def spec_for(model) -> Spec:
 SPECS = {model.__tablename__: spec_for(model) for model in entities() if getattr(model, "importable", None)}
 
 
+# Header words clerks use besides the export's headers and the fields' labels (matched by header_form).
+HEADER_SYNONYMS = {
+    "asset": {"inventory_number": ("Инвентарный номер", "Инвентарный номер объекта", "Инв. номер ОС"),
+              "name": ("Наименование объекта", "Наименование ОС", "Наименование основного средства"),
+              "responsible": ("МОЛ", "Ответственный", "Материально ответственное лицо", "Ответственное лицо (МОЛ)"),
+              "book_value": ("Балансовая стоимость", "Стоимость балансовая", "Первоначальная стоимость"),
+              "depreciation": ("Амортизация", "Сумма амортизации", "Износ"),
+              "category": ("Группа ОС", "Группа основных средств"),
+              "serial_number": ("Заводской номер", "Серийный номер"),
+              "useful_life_months": ("Срок полезного использования", "СПИ"),
+              "balance_account": ("Счёт", "Счет учета", "Счёт учёта")},
+    "employee": {"personnel_number": ("Табельный номер", "Таб. номер"), "full_name": ("ФИО", "Сотрудник", "Ф.И.О."),
+                 "is_responsible": ("МОЛ",)},
+    "supplier": {"full_name": ("Наименование", "Полное наименование организации"),
+                 "short_name": ("Краткое наименование",), "settlement_account": ("Р/с", "Расчетный счет")},
+}
+TOTALS = re.compile(r"^(итого|всего|total|totals|grand total)\b")  # «Итого», «ИТОГО:», «Итого по ведомости»
+TOTALS_INITIALS = set("ИиВвTtGg")  # a cheap first look before the pattern, on every cell of every row
+
+
 # Results -------------------------------------------------------------------------------------------
 
 @dataclass
@@ -141,6 +164,19 @@ class Changed:
 
 
 @dataclass
+class ColumnMap:
+    """One column of the file and what it is imported as; the mapping step shows and edits these."""
+
+    position: int
+    header: str  # as written (two header rows joined)
+    form: str  # header_form(header): the key of a saved or chosen mapping
+    field: str | None  # the field it fills; None: not imported
+    auto: str | None  # the field its header names, before any choice
+    status: str  # mapped, unknown, calculated, skipped (by the clerk)
+    sample: str = ""  # the first data row's value, to recognise the column
+
+
+@dataclass
 class Preview:
     entity: str
     new: int = 0
@@ -148,12 +184,22 @@ class Preview:
     unchanged: int = 0
     error_rows: int = 0
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)  # to be accepted before apply
+    skipped: list[RowError] = field(default_factory=list)  # totals lines
     changes: list[Changed] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    columns: list[ColumnMap] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)
+    sheet: str | None = None
+    suggested_sheet: str | None = None
+    header_rows: list[int] = field(default_factory=list)
+    mapping_name: str | None = None  # the saved mapping applied by itself
+    mapping_id: int | None = None
     fatal: object = None  # a lazy message when the file can't be imported at all
     creates: list[dict] = field(default_factory=list, repr=False)
-    updates: list[tuple] = field(default_factory=list, repr=False)  # (id, version, {attr: new}, {attr: [old, new]})
+    created_rows: list[int] = field(default_factory=list, repr=False)  # the file row of each create
+    updates: list = field(default_factory=list, repr=False)  # (id, version, {attr: new}, {attr: [old, new]})
 
     @property
     def ok(self) -> bool:
@@ -162,6 +208,17 @@ class Preview:
     @property
     def rows(self) -> int:
         return self.new + self.changed + self.unchanged + self.error_rows
+
+    @property
+    def forms(self) -> list[str]:
+        return [c.form for c in self.columns]
+
+    @property
+    def mapping(self) -> dict[str, str]:
+        return {c.form: c.field or "" for c in self.columns if c.form}
+
+
+PLAN_CLASSES = (RowError, FieldChange, Changed, ColumnMap, Preview)  # what services.import_plan may rebuild
 
 
 @dataclass
@@ -175,22 +232,27 @@ class ImportResult:
 class ImportRefused(Refused):
     """apply() was asked to write a file whose dry run has errors."""
 
-    def __init__(self, preview: Preview):
-        super().__init__(preview.fatal or _l("The file has errors; nothing was imported."))
+    def __init__(self, preview: Preview, message=None):
+        super().__init__(message or preview.fatal or _l("The file has errors; nothing was imported."))
         self.preview = preview
+
+
+class WarningsNotAccepted(ImportRefused):
+    def __init__(self, preview: Preview):
+        super().__init__(preview, _l("Accept the warnings of the preview first; nothing was imported."))
 
 
 # Headers -------------------------------------------------------------------------------------------
 
 def _header_form(text) -> str:
-    return normalise(text).rstrip("*: ").strip()
+    return header_form(text)
 
 
 def header_aliases(spec: Spec, columns: Iterable[tuple[str, Iterable[str]]] = ()) -> dict[str, str | None]:
-    """Normalised header → field name (None: a known column that is not imported, e.g. residual value).
+    """Header form → field name (None: a known column that is not imported, e.g. residual value).
 
     Headers are the view's table columns (as exports write them, in Russian and English), the fields'
-    labels in both languages and their attribute names.
+    labels in both languages, their attribute names and the words clerks use (HEADER_SYNONYMS).
     """
     aliases: dict[str, str | None] = {}
     for name, headers in columns or ():
@@ -202,12 +264,23 @@ def header_aliases(spec: Spec, columns: Iterable[tuple[str, Iterable[str]]] = ()
                 aliases.setdefault(_header_form(form), f.name)
         aliases.setdefault(_header_form(f.name), f.name)
         aliases.setdefault(_header_form(f.attr), f.name)
+    for name, words in HEADER_SYNONYMS.get(spec.entity, {}).items():
+        for word in words:
+            aliases.setdefault(_header_form(word), name)
     return aliases
 
 
 # Parsing -------------------------------------------------------------------------------------------
 
+def _is_number_cell(raw) -> bool:
+    return isinstance(raw, (int, float)) and not isinstance(raw, bool)
+
+
 def _parse(f: Field, raw, resolvers):
+    """The cell as the field's value; CellError if it can't be, CellWarning if read with a correction."""
+    if raw is UNCALCULATED:
+        raise CellError(_l("the file was saved without calculated values — open and save it in Excel or "
+                           "LibreOffice, then upload it again"))
     if values.is_empty(raw):
         return None
     kind = f.kind
@@ -225,7 +298,10 @@ def _parse(f: Field, raw, resolvers):
         return values.to_date(raw)
     if kind == "bool":
         return values.boolean(raw)
-    result = values.code(raw, f.digits) if kind == "code" else values.text(raw)
+    if f.attr == "balance_account" and _is_number_cell(raw):
+        result = values.account_code(raw)
+    else:
+        result = values.code(raw, f.digits) if kind == "code" else values.text(raw)
     if result == "":
         return None
     if f.check:
@@ -254,14 +330,23 @@ def _key(spec: Spec, row: dict) -> tuple:
     return tuple("" if row.get(spec.by_name[n].attr) is None else row.get(spec.by_name[n].attr) for n in spec.key)
 
 
-def _load_existing(session, spec: Spec, keys: set[tuple]) -> dict[tuple, dict]:
-    """The records the file's natural keys name: key → {id, version, attr: value}; chunked IN, no per-row query."""
+def _partial_key(spec: Spec, key: tuple) -> tuple:
+    """The key with its optional parts blanked: a supplier's ИНН without its КПП."""
+    return tuple("" if spec.by_name[n].nullable and i else v for i, (n, v) in enumerate(zip(spec.key, key)))
+
+
+def _load_existing(session, spec: Spec, keys: set[tuple]) -> tuple[dict[tuple, dict], dict[tuple, list]]:
+    """The records the file's natural keys name: key → {id, version, attr: value}, and partial key → records.
+
+    Chunked IN on the key's first column, no per-row query.
+    """
     table = spec.model.__table__
     attrs = [f.attr for f in spec.fields]
     columns = [table.c.id, table.c.version] + [table.c[a] for a in attrs]
     first = table.c[spec.by_name[spec.key[0]].attr]
     wanted = sorted({k[0] for k in keys}, key=str)
-    found = {}
+    found, partial = {}, {}
+    optional = len(spec.key) > 1 and any(spec.by_name[n].nullable for n in spec.key[1:])
     for start in range(0, len(wanted), KEY_CHUNK):
         chunk = wanted[start:start + KEY_CHUNK]
         for row in session.execute(select(*columns).where(first.in_(chunk))):
@@ -269,6 +354,26 @@ def _load_existing(session, spec: Spec, keys: set[tuple]) -> dict[tuple, dict]:
             key = _key(spec, record)
             if key in keys:
                 found[key] = record
+            if optional:
+                partial.setdefault(_partial_key(spec, key), []).append(record)
+    return found, partial
+
+
+def _padded_candidates(session, spec: Spec, attr: str, digits: set[str]) -> dict[str, list[str]]:
+    """For values of digits, the existing keys that are the same number with leading zeros: 123 → 000123."""
+    column = spec.model.__table__.c[attr]
+    widths = sorted(w for (w,) in session.execute(
+        select(func.length(column)).where(column.like("0%")).distinct()) if w)
+    variants: dict[str, str] = {}
+    for value in digits:
+        for width in widths:
+            if width > len(value):
+                variants["0" * (width - len(value)) + value] = value
+    found: dict[str, list[str]] = {}
+    items = sorted(variants)
+    for start in range(0, len(items), KEY_CHUNK):
+        for (existing,) in session.execute(select(column).where(column.in_(items[start:start + KEY_CHUNK]))):
+            found.setdefault(variants[existing], []).append(existing)
     return found
 
 
@@ -295,88 +400,163 @@ def _unique_owners(session, spec: Spec, attr: str, wanted: set) -> dict:
     return owners
 
 
-def _is_totals_line(cells: list) -> bool:
-    """«Итого» and numbers only: the SUBTOTAL line an export writes under the table, not a record."""
-    if not any(isinstance(c, str) and len(c) < 12 and c.strip().casefold() in TOTALS_WORDS for c in cells):
-        return False
-    words = {normalise(c) for c in cells if isinstance(c, str) and c.strip()}
-    return bool(words) and words <= TOTALS_WORDS
+def _totals_word(cells: list) -> str | None:
+    """The «Итого…» / «Всего…» a totals line starts with, if the row has one."""
+    for c in cells:
+        if isinstance(c, str) and len(c) < 80 and c.lstrip()[:1] in TOTALS_INITIALS and TOTALS.match(normalise(c)):
+            return c.strip()
+    return None
 
 
 # The dry run ----------------------------------------------------------------------------------------
 
 def dry_run(session, entity: str, data: bytes, filename: str = "",
-            columns: Iterable[tuple[str, Iterable[str]]] = ()) -> Preview:
+            columns: Iterable[tuple[str, Iterable[str]]] = (), choices: dict | None = None) -> Preview:
+    """Check the file as the clerk's ``choices`` say: {"sheet": name, "mapping": {header form: field or ""}}.
+
+    Without a chosen mapping, a saved mapping for files with these headers is applied by itself.
+    """
     spec = SPECS[entity]
     preview = Preview(entity=entity)
     aliases = header_aliases(spec, columns)
+    choices = choices or {}
     try:
-        table = read_table(data, filename, score=lambda cells: sum(
-            1 for c in cells if isinstance(c, str) and _header_form(c) in aliases))
-        return _dry_run(session, spec, table, aliases, preview)
+        book = open_file(data)
+        table = _choose_sheet(book, aliases, choices.get("sheet"), preview)
+        if table is None:
+            return preview
+        header, rows = table
+        _map_columns(session, spec, header, rows, aliases, choices, preview)
+        if preview.fatal is None:
+            _dry_run(session, spec, header, rows, preview)
+        return preview
     except ImportFileError as exc:
         preview.fatal = exc.message
         return preview
 
 
-def _dry_run(session, spec: Spec, table, aliases, preview: Preview) -> Preview:
-    mapping: list[tuple[int, Field, str]] = []  # (position, field, header as written)
-    seen: dict[str, str] = {}
-    for position, header in enumerate(table.headers):
-        if not header:
+def _match_in(aliases):
+    return lambda form: aliases.get(form, NOT_FOUND)
+
+
+def _choose_sheet(book, aliases, wanted, preview: Preview):
+    """The sheet the clerk chose, else the one whose header matches best; (header, its data rows)."""
+    match = _match_in(aliases)
+    preview.sheets = book.sheets if book.kind != "text" else []
+    found = {}
+    names = book.sheets if len(book.sheets) > 1 else book.sheets[:1]
+    for name in names:
+        head = book.head(name, SEARCH_ROWS + 1)
+        found[name] = (find_header(head, match), head)
+    scored = [n for n in names if found[n][0] is not None]
+    if not scored:
+        preview.fatal = _l("The file has no rows.")
+        return None
+    suggested = max(scored, key=lambda n: (found[n][0].score, -names.index(n)))
+    preview.suggested_sheet = suggested if len(names) > 1 else None
+    chosen = wanted if wanted in scored else suggested
+    preview.sheet = chosen if len(names) > 1 else None
+    header, head = found[chosen]
+    preview.header_rows = header.rows
+    last = header.rows[-1]
+    header.samples = [cells for number, cells in head if number > last]
+    rows = ((number, cells) for number, cells in book.rows(chosen) if number > last)
+    return header, rows
+
+
+def _map_columns(session, spec: Spec, header, rows, aliases, choices, preview: Preview):
+    forms = [header_form(t) if t else "" for t in header.texts]
+    chosen = choices.get("mapping")
+    if chosen is None:
+        saved = import_mappings.find(session, spec.entity, forms)
+        if saved is not None:
+            chosen = saved.mapping
+            preview.mapping_name, preview.mapping_id = saved.name, saved.id
+    chosen = chosen or {}
+    for position, (text, form) in enumerate(zip(header.texts, forms)):
+        if not text:
             continue
-        form = _header_form(header)
-        if form not in aliases:
-            preview.unknown_columns.append(header)
-            continue
-        name = aliases[form]
-        if name is None:
-            preview.ignored_columns.append(header)
-        elif name in seen:
-            preview.fatal = _l("The columns «%(first)s» and «%(second)s» mean the same field; keep one of them.",
-                               first=seen[name], second=header)
-            return preview
+        auto = aliases.get(form, NOT_FOUND)
+        if form in chosen:
+            name = chosen[form] or None
+            if name is not None and name not in spec.by_name:
+                name = None
+            status = "mapped" if name else ("skipped" if auto is not NOT_FOUND or chosen[form] == "" else "unknown")
+        elif auto is NOT_FOUND:
+            name, status = None, "unknown"
+        elif auto is None:
+            name, status = None, "calculated"
         else:
-            seen[name] = header
-            mapping.append((position, spec.by_name[name], header))
-    if not mapping:
-        preview.fatal = _l("No column of the file is recognised; the first row must hold the column headers.")
-        return preview
-    mapped = {f.name for _, f, _ in mapping}
-    missing_key = [str(spec.by_name[n].label) for n in spec.key if n not in mapped and not spec.by_name[n].nullable]
+            name, status = auto, "mapped"
+        sample = next((values.text(cells[position])[:60] for cells in header.samples if position < len(cells)
+                       and not values.is_empty(cells[position]) and cells[position] is not UNCALCULATED), "")
+        preview.columns.append(ColumnMap(position, text, form, name, auto if isinstance(auto, str) else None,
+                                         status, sample))
+        if status == "unknown":
+            preview.unknown_columns.append(text)
+        elif status in ("calculated", "skipped"):
+            preview.ignored_columns.append(text)
+    seen: dict[str, str] = {}
+    for column in preview.columns:
+        if column.field is None:
+            continue
+        if column.field in seen:
+            preview.fatal = _l("The columns «%(first)s» and «%(second)s» mean the same field; keep one of them.",
+                               first=seen[column.field], second=column.header)
+            return
+        seen[column.field] = column.header
+    if not seen:
+        preview.fatal = _l("No column of the file is recognised; choose the field of each column below "
+                           "or check that the file has a header row.")
+        return
+    missing_key = [str(spec.by_name[n].label) for n in spec.key if n not in seen and not spec.by_name[n].nullable]
     if missing_key:
         preview.fatal = _l("Required columns are missing: %(columns)s.", columns=", ".join(missing_key))
-        return preview
 
+
+def _dry_run(session, spec: Spec, header, rows, preview: Preview) -> Preview:
+    mapping = [(c.position, spec.by_name[c.field], c.header) for c in preview.columns if c.field]
+    mapped = {f.name for _, f, _ in mapping}
     resolvers = {f.target: resolver_for(f.target)(session) for _, f, _ in mapping if f.kind == "ref"}
-    header_of = {f.attr: header for _, f, header in mapping}
+    header_of = {f.attr: h for _, f, h in mapping}
+    key_fields = [spec.by_name[n] for n in spec.key]
+    zero_keys = [f for f in key_fields if f.kind == "text"] if len(spec.key) == 1 else []
+    numeric = [(position, f) for position, f, _ in mapping if f.kind in ("money", "number", "int")]
+    key_positions = [p for p, f, _ in mapping if f.name in spec.key]
+    zero_positions = [p for p, f, _ in mapping if any(f is z for z in zero_keys)]
+    sums = {f.attr: Decimal(0) for _, f in numeric}
 
-    # Pass 1: parse every cell; collect the natural keys.
-    parsed = []  # (row number, {attr: value}, [errors])
-    first_row_of: dict[tuple, int] = {}
-    unique_seen: dict[str, dict] = {attr: {} for attr in spec.unique if any(f.attr == attr for _, f, _ in mapping)}
-    for number, cells in table.rows:
-        if _is_totals_line(cells):
+    # Pass 1: parse every cell; skip totals lines; collect the natural keys.
+    parsed = []  # (row number, {attr: value}, [errors], [warnings], numeric key cell)
+    unique_seen: dict[str, dict] = {attr: {} for attr in spec.unique if attr in header_of}
+    for number, cells in rows:
+        word = _totals_word(cells)
+        key_cells = [cells[p] if p < len(cells) else None for p in key_positions]
+        if word is not None and all(values.is_empty(c) or (isinstance(c, str) and c.strip() == word)
+                                    for c in key_cells):
+            preview.skipped.append(RowError(number, None, _l("a totals line («%(text)s») is skipped", text=word)))
             continue
-        row, errors = {}, []
-        for position, f, header in mapping:
+        row, errors, warnings = {}, [], []
+        for position, f, column in mapping:
             raw = cells[position] if position < len(cells) else None
             try:
                 row[f.attr] = _parse(f, raw, resolvers)
+            except CellWarning as note:
+                row[f.attr] = note.value
+                warnings.append(RowError(number, column, note.message))
             except CellError as exc:
-                errors.append(RowError(number, header, exc.message))
-        key = _key(spec, row)
-        for n in spec.key:
-            f = spec.by_name[n]
+                errors.append(RowError(number, column, exc.message))
+        if _only_sums(row, key_fields, numeric, sums, errors):
+            preview.skipped.append(RowError(number, None, _l("a line of sums without a key is skipped")))
+            continue
+        for _, f in numeric:
+            if row.get(f.attr) is not None:
+                sums[f.attr] += row[f.attr]
+        number_key = any(_is_number_cell(cells[p]) for p in zero_positions if p < len(cells))
+        for f in key_fields:
             if f.name in mapped and row.get(f.attr) is None and not f.nullable and \
                     not any(e.column == header_of[f.attr] for e in errors):
                 errors.append(RowError(number, header_of[f.attr], _l("required: it identifies the record")))
-        if not errors:
-            if key in first_row_of:
-                errors.append(RowError(number, header_of[spec.by_name[spec.key[0]].attr],
-                                       _l("the same record as row %(row)s", row=first_row_of[key])))
-            else:
-                first_row_of[key] = number
         for attr, taken in unique_seen.items():
             value = row.get(attr)
             if value is not None:
@@ -384,15 +564,63 @@ def _dry_run(session, spec: Spec, table, aliases, preview: Preview) -> Preview:
                     errors.append(RowError(number, header_of[attr], _l("the same value as row %(row)s",
                                                                          row=taken[value])))
                 taken.setdefault(value, number)
-        parsed.append((number, row, errors))
+        parsed.append((number, row, errors, warnings, number_key))
 
-    existing = _load_existing(session, spec, set(first_row_of))
+    # Keys that lost their leading zeros: 123 is the existing 000123 when exactly one key pads to it.
+    padded = {}
+    if zero_keys and zero_keys[0].name in mapped:
+        attr = zero_keys[0].attr
+        digits = {row[attr] for _, row, errors, _, _ in parsed
+                  if not errors and isinstance(row.get(attr), str) and row[attr].isdigit()}
+        exact = set(_unique_owners(session, spec, attr, digits)) if digits else set()
+        padded = _padded_candidates(session, spec, attr, digits - exact) if digits - exact else {}
+        for number, row, errors, warnings, number_key in parsed:
+            value = row.get(attr)
+            if errors or value is None or value in exact:
+                continue
+            candidates = padded.get(value, [])
+            if len(candidates) == 1:
+                row[attr] = candidates[0]
+                warnings.append(RowError(number, header_of[attr], _l(
+                    "«%(value)s» lost its leading zeros; taken as the existing «%(key)s»",
+                    value=value, key=candidates[0])))
+            elif number_key:
+                errors.append(RowError(number, header_of[attr], _zeros_lost(value)))
+
+    first_row_of: dict[tuple, int] = {}
+    for number, row, errors, _, _ in parsed:
+        if errors:
+            continue
+        key = _key(spec, row)
+        if key in first_row_of:
+            errors.append(RowError(number, header_of[key_fields[0].attr],
+                                   _l("the same record as row %(row)s", row=first_row_of[key])))
+        else:
+            first_row_of[key] = number
+
+    existing, partial = _load_existing(session, spec, set(first_row_of))
     owners = {attr: _unique_owners(session, spec, attr, set(taken)) for attr, taken in unique_seen.items()}
     missing_for_create = [f for f in spec.fields if f.required and f.name not in mapped]
 
     # Pass 2: compare with the records; row rules; plan the writes.
-    for number, row, errors in parsed:
-        old = existing.get(_key(spec, row))
+    for number, row, errors, warnings, _ in parsed:
+        key = _key(spec, row)
+        old = existing.get(key)
+        if old is None and not errors and key != _partial_key(spec, key):
+            pass  # a full key the database doesn't have: a new record
+        elif old is None and not errors and len(spec.key) > 1:
+            # The optional part of the key is empty (a supplier file without КПП): match by the rest
+            # when exactly one record has it.
+            same = partial.get(key, [])
+            if len(same) == 1:
+                old = same[0]
+                for n in spec.key:
+                    if row.get(spec.by_name[n].attr) is None:
+                        row.pop(spec.by_name[n].attr, None)
+            elif len(same) > 1:
+                errors.append(RowError(number, header_of[key_fields[0].attr], _l(
+                    "%(n)s records have this %(field)s; add the column «%(other)s» to tell them apart",
+                    n=len(same), field=key_fields[0].label, other=key_fields[1].label)))
         failed = {e.column for e in errors}  # a cell that failed to parse is reported once
         if old is not None:
             for attr, value in row.items():
@@ -422,25 +650,57 @@ def _dry_run(session, spec: Spec, table, aliases, preview: Preview) -> Preview:
         if errors:
             preview.errors.extend(errors)
             preview.error_rows += 1
-        elif old is None:
+            continue
+        preview.warnings.extend(warnings)
+        if old is None:
             preview.new += 1
             preview.creates.append({f.attr: row[f.attr] if row.get(f.attr) is not None else f.default
                                     for f in spec.fields})
-        else:
-            changed = {attr: (old[attr], value) for attr, value in row.items() if not _same(old[attr], value)}
-            if not changed:
-                preview.unchanged += 1
-                continue
-            preview.changed += 1
-            preview.updates.append((old["id"], old["version"], {a: new for a, (_, new) in changed.items()},
-                                    {a: [plain(o), plain(n)] for a, (o, n) in changed.items()}))
-            preview.changes.append(Changed(
-                row=number, record_id=old["id"],
-                key=" / ".join(str(_display(spec.by_name[n], old[spec.by_name[n].attr], resolvers)) for n in spec.key
-                               if old[spec.by_name[n].attr] is not None),
-                fields=[FieldChange(header_of.get(a) or str(_field_by_attr(spec, a).label), _display(_field_by_attr(spec, a), o, resolvers),
-                                    _display(_field_by_attr(spec, a), n, resolvers)) for a, (o, n) in changed.items()]))
+            preview.created_rows.append(number)
+            continue
+        changed = {attr: (old[attr], value) for attr, value in row.items() if not _same(old[attr], value)}
+        if not changed:
+            preview.unchanged += 1
+            continue
+        preview.changed += 1
+        preview.updates.append((old["id"], old["version"], {a: new for a, (_, new) in changed.items()},
+                                {a: [plain(o), plain(n)] for a, (o, n) in changed.items()}))
+        preview.changes.append(Changed(
+            row=number, record_id=old["id"],
+            key=" / ".join(str(_display(spec.by_name[n], old[spec.by_name[n].attr], resolvers)) for n in spec.key
+                           if old[spec.by_name[n].attr] is not None),
+            fields=[FieldChange(header_of.get(a) or str(_field_by_attr(spec, a).label),
+                                _display(_field_by_attr(spec, a), o, resolvers),
+                                _display(_field_by_attr(spec, a), n, resolvers)) for a, (o, n) in changed.items()]))
     return preview
+
+
+def describe_creates(session, spec: Spec, rows: list[tuple[int, dict]], names: list[str]) -> list[tuple[int, list]]:
+    """(file row, value of each named field) of planned new records; references by how lists show them."""
+    shown = {}
+    for name in names:
+        f = spec.by_name[name]
+        ids = {create.get(f.attr) for _, create in rows} - {None}
+        if f.kind == "ref" and ids:
+            shown[f.attr] = {r.id: str(r) for r in session.scalars(select(f.target).where(f.target.id.in_(ids)))}
+    return [(number, [shown[a].get(create.get(a)) if a in shown else create.get(a)
+                      for a in (spec.by_name[n].attr for n in names)]) for number, create in rows]
+
+
+def _zeros_lost(value):
+    return _l("the cell is a number (%(value)s): leading zeros, if it had any, are lost; format the column as "
+              "text and type the value again", value=values.text(value))
+
+
+def _only_sums(row, key_fields, numeric, sums, errors) -> bool:
+    """A row with only numbers, no key, and a number equal to the sum of its column above: a totals line."""
+    if errors or not numeric or any(row.get(f.attr) is not None for f in key_fields):
+        return False
+    filled = {attr for attr, value in row.items() if value is not None}
+    numeric_attrs = {f.attr for _, f in numeric}
+    if not filled or not filled <= numeric_attrs:
+        return False
+    return any(row[attr] == sums[attr] and sums[attr] != 0 for attr in filled)
 
 
 def _field_by_attr(spec: Spec, attr: str) -> Field:
@@ -453,15 +713,18 @@ class ConcurrentChange(RuntimeError):
     pass
 
 
-def apply(session, preview: Preview, filename: str = "") -> ImportResult:
+def apply(session, preview: Preview, filename: str = "", accept_warnings: bool = False) -> ImportResult:
     """Write what a clean dry run planned, all of it, in the session's transaction (the caller commits).
 
-    The plan may come from an earlier request (the clerk confirmed what they saw): an update applies only
-    if the record still has the version the dry run read, and the database's constraints refuse a
-    duplicate or a reference deleted meanwhile — either way the caller rolls everything back.
+    The plan may come from an earlier request, on another worker (the clerk confirmed what they saw):
+    an update applies only if the record still has the version the dry run read, and the database's
+    constraints refuse a duplicate or a reference deleted meanwhile — either way the caller rolls
+    everything back. Warnings (keys taken with their zeros restored) must have been accepted.
     """
     if not preview.ok:
         raise ImportRefused(preview)
+    if preview.warnings and not accept_warnings:
+        raise WarningsNotAccepted(preview)
     spec = SPECS[preview.entity]
     table = spec.model.__table__
     audit = audit_context(session)
@@ -495,15 +758,19 @@ def apply(session, preview: Preview, filename: str = "") -> ImportResult:
 
     record_changes(session, "import", spec.entity, created)
     record_changes(session, "import", spec.entity, {record_id: changes for record_id, _, _, changes in preview.updates})
+    if preview.mapping_id is not None:
+        import_mappings.used(session, preview.mapping_id)
+        session.flush()
     session.expire_all()
     return ImportResult(batch_id=audit.batch_id, created=len(created), updated=len(preview.updates),
                         unchanged=preview.unchanged)
 
 
 def import_file(session, entity: str, data: bytes, filename: str = "",
-                columns: Iterable[tuple[str, Iterable[str]]] = ()) -> ImportResult:
+                columns: Iterable[tuple[str, Iterable[str]]] = (), choices: dict | None = None,
+                accept_warnings: bool = False) -> ImportResult:
     """Dry run and, if clean, apply in one go (raises ImportRefused with the preview otherwise)."""
-    return apply(session, dry_run(session, entity, data, filename, columns), filename)
+    return apply(session, dry_run(session, entity, data, filename, columns, choices), filename, accept_warnings)
 
 
 def example_row(session, entity: str) -> dict[str, object]:
@@ -519,4 +786,3 @@ def example_row(session, entity: str) -> dict[str, object]:
         else:
             row[f.name] = f.example
     return row
-

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from models import (Asset, AssetStatus, ChangeLogEntry, Contract, Employee, FuelCard, Role, Room, Supplier, Vehicle,
-                    db)
+from models import (Asset, AssetStatus, ChangeLogEntry, Contract, Employee, FuelCard, ImportJob, Role, Room, Supplier,
+                    Vehicle, db, utcnow)
 from models.changelog import begin_batch
 from services import importer
 from tests import factories as f
@@ -317,53 +317,92 @@ def _upload(client, endpoint, data, name="file.csv"):
                        content_type="multipart/form-data")
 
 
+def _job_url(response):
+    assert response.status_code == 302 and "/import/" in response.location, response.data[:300]
+    return response.location
+
+
 def test_upload_preview_apply_and_result_link(app, clerk, world):
     page = clerk.get("/admin/employee/").get_data(as_text=True)
     assert 'id="import-tool"' in page and "/admin/employee/import/" in page
     data = csv_bytes([["Табельный номер", "ФИО", "Должность", "Подразделение", "МОЛ"],
                       ["000123", "Петрова Анна Сергеевна", "Главный бухгалтер", "Бухгалтерия", "да"],
                       ["000777", "Новиков Илья", "Водитель", "BUH", "нет"]], encoding="cp1251")
-    response = _upload(clerk, "employee", data)
-    assert response.status_code == 302 and response.location.endswith("/admin/employee/import/preview/")
-    page = clerk.get("/admin/employee/import/preview/").get_data(as_text=True)
+    url = _job_url(_upload(clerk, "employee", data))
+    with app.app_context():
+        job = db.session.scalar(select(ImportJob))
+        assert url.endswith(f"/admin/employee/import/{job.id}/")
+        assert job.data == data and job.filename == "file.csv" and job.plan is None
+        db.session.remove()
+    page = clerk.get(url).get_data(as_text=True)
     assert 'id="count-new">1<' in page and 'id="count-changed">1<' in page
     assert "Специалист" in page and "Главный бухгалтер" in page  # old → new
+    assert "Новиков Илья" in page.split('id="import-new"')[1]  # the new record is listed
     assert 'id="import-apply"' in page
-    with clerk.session_transaction() as browser_session:
-        stored = Path(app.instance_path) / "imports" / browser_session["import_upload"]["token"]
-    assert stored.is_file() and stored.with_suffix(".plan").is_file()
-    page = clerk.post("/admin/employee/import/apply/").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(ImportJob.plan))["format"] == 1  # the plan waits in the database
+        db.session.remove()
+    assert not (Path(app.instance_path) / "imports").exists()
+    page = clerk.post(url + "apply/").get_data(as_text=True)
     assert 'id="import-result"' in page
     with app.app_context():
         batch = db.session.scalar(select(ChangeLogEntry.batch_id).where(ChangeLogEntry.action == "import"))
+        assert db.session.scalar(select(func.count()).select_from(ImportJob)) == 0
         db.session.remove()
     assert f"/admin/employee/?batch={batch}" in page
     listed = clerk.get(f"/admin/employee/?batch={batch}").get_data(as_text=True)
     assert "Новиков Илья" in listed and "Петрова Анна Сергеевна" in listed and "Сидоров Олег" not in listed
-    # The stored file is gone: applying again sends the clerk back to upload.
-    again = clerk.post("/admin/employee/import/apply/")
+    # The job is gone: applying again sends the clerk back to upload.
+    again = clerk.post(url + "apply/")
     assert again.status_code == 302 and again.location.endswith("/admin/employee/import/")
-    assert not stored.exists() and not stored.with_suffix(".plan").exists()
+
+
+def test_a_job_is_its_owners_only(app, client_as, world):
+    url = _job_url(_upload(client_as(Role.clerk), "employee", csv_bytes([["Табельный номер", "ФИО"],
+                                                                          ["000555", "Новый"]])))
+    other = client_as(Role.admin)
+    response = other.get(url)
+    assert response.status_code == 302 and response.location.endswith("/admin/employee/import/")
+    assert other.post(url + "apply/").status_code == 302
+    assert count(app, Employee) == 2
 
 
 def test_preview_with_errors_offers_no_confirmation_and_apply_refuses(app, clerk, world):
     data = csv_bytes([["Номер", "Здание", "Этаж"], ["202", "Нет такого", "2"], ["203", "Главный корпус", "два"]])
-    _upload(clerk, "room", data)
-    page = clerk.get("/admin/room/import/preview/").get_data(as_text=True)
+    url = _job_url(_upload(clerk, "room", data))
+    page = clerk.get(url).get_data(as_text=True)
     assert "строка 2, столбец «Здание»" in page and "строка 3, столбец «Этаж»" in page
     assert 'id="import-apply"' not in page and 'id="import-blocked"' in page
-    response = clerk.post("/admin/room/import/apply/")
+    response = clerk.post(url + "apply/")
     assert response.status_code == 302
     assert count(app, Room) == 1
 
 
 def test_bad_files_get_a_clear_message(clerk, world):
-    _upload(clerk, "asset", b"", "empty.csv")
-    page = clerk.get("/admin/asset/import/preview/").get_data(as_text=True)
+    response = _upload(clerk, "asset", b"", "empty.csv")
+    page = response.get_data(as_text=True) if response.status_code == 200 else clerk.get(response.location).get_data(
+        as_text=True)
     assert "Выберите файл" in page or "Файл пуст" in page
-    _upload(clerk, "asset", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024), "secret.xlsx")
-    page = clerk.get("/admin/asset/import/preview/").get_data(as_text=True)
+    url = _job_url(_upload(clerk, "asset", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024)
+                           + "EncryptedPackage".encode("utf-16-le"), "secret.xlsx"))
+    page = clerk.get(url).get_data(as_text=True)
     assert 'id="import-fatal"' in page and "защищён паролем" in page
+
+
+def test_stale_jobs_are_swept_on_the_next_upload(app, clerk, world):
+    from datetime import timedelta
+
+    url = _job_url(_upload(clerk, "employee", csv_bytes([["Табельный номер", "ФИО"], ["000555", "Новый"]])))
+    with app.app_context():
+        db.session.execute(ImportJob.__table__.update().values(expires_at=utcnow() - timedelta(minutes=1)))
+        db.session.commit()
+        db.session.remove()
+    assert clerk.get(url).status_code == 302  # expired: gone for the clerk too
+    _job_url(_upload(clerk, "employee", csv_bytes([["Табельный номер", "ФИО"], ["000556", "Другой"]])))
+    with app.app_context():
+        assert db.session.scalars(select(ImportJob.filename)).all() == ["file.csv"]
+        assert len(db.session.scalars(select(ImportJob)).all()) == 1
+        db.session.remove()
 
 
 def test_template_has_the_export_headers_and_an_example_row(app, clerk, world):
@@ -387,7 +426,8 @@ def test_only_clerks_and_admins_import(client_as, world, role):
     assert 'id="import-tool"' not in client.get("/admin/asset/").get_data(as_text=True)
     assert client.get("/admin/asset/import/").status_code == 403
     assert client.get("/admin/asset/import/template/").status_code == 403
-    assert client.post("/admin/asset/import/apply/").status_code == 403
+    assert client.post("/admin/asset/import/1/apply/").status_code == 403
+    assert client.get("/admin/asset/import/1/").status_code == 403
 
 
 def test_admin_may_import(admin_client, world):

@@ -83,7 +83,7 @@ def expected_operation(view, operation, role):
 def requests_for(view, name, methods, record_id, allowed_guess):
     """(method, url, data, label) for one endpoint. Refused roles aim at the real record (so a leak
     would change it); allowed ones at a missing id, so the walk itself changes nothing."""
-    rule_args = {"export_type": "xlsx"}
+    rule_args = {"export_type": "xlsx", "job_id": MISSING_ID}  # an import job nobody has
     base = url_for(f"{view.endpoint}.{name}", **{k: v for k, v in rule_args.items()
                                                     if k in endpoint_arguments(view, name)})
     target = MISSING_ID if allowed_guess else str(record_id or MISSING_ID)
