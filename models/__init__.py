@@ -15,4 +15,7 @@ from .transfers import Transfer, TransferLine  # noqa: F401
 from .writeoffs import (WriteOffAct, WriteOffCost, WriteOffForm, WriteOffLine, WriteOffMaterial,  # noqa: F401
                         WriteOffReason, WriteOffStatus)
 from .depreciation import DepreciationPosting  # noqa: F401
+from .fleet import (CommunicationKind, FleetSettings, FuelMonth, FuelNorm, FuelSurcharge, FuelTransaction,  # noqa: F401
+                    FuelWriteOff, FuelWriteOffLine, FuelWriteOffStatus, MonthStatus, RequestStatus, SurchargeKind,
+                    TransportKind, TransportRequest, Waybill, WaybillStatus, WaybillTrip)
 from .imports import ImportJob, ImportJobStatus, SavedMapping  # noqa: F401

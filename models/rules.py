@@ -56,8 +56,13 @@ def values_of(obj) -> dict:
     return {attr.key: state.attrs[attr.key].value for attr in obj.__mapper__.column_attrs}
 
 
-def judge(model, old: Mapping | None, new: Mapping, through: str | None = None) -> tuple[dict, list[Problem]]:
-    """(the record after the change, normalised and with derived values; problems). Writes nothing."""
+def judge(model, old: Mapping | None, new: Mapping, through: str | None = None,
+          session=None) -> tuple[dict, list[Problem]]:
+    """(the record after the change, normalised and with derived values; problems). Writes nothing.
+
+    A model's ``rules_among(session, old, new, through)`` — rules that read other records (a vehicle's
+    previous waybill, double bookings) — runs once the record's own rules pass, on ``session`` or the
+    application's session."""
     new = dict(new)
     problems: list[Problem] = []
     for attr, check in column_checks(model).items():
@@ -75,6 +80,12 @@ def judge(model, old: Mapping | None, new: Mapping, through: str | None = None) 
     derive = getattr(model, "derive", None)
     if not problems and derive is not None:
         new.update(derive(old, new))
+    among = getattr(model, "rules_among", None)
+    if not problems and among is not None:
+        if session is None:
+            from .base import db
+            session = db.session
+        problems.extend(among(session, old, new, through))
     return new, problems
 
 
@@ -98,9 +109,9 @@ def _column_problems(model, old, new) -> list[Problem]:
     return problems
 
 
-def enforce(model, old: Mapping | None, new: Mapping, through: str | None = None) -> dict:
+def enforce(model, old: Mapping | None, new: Mapping, through: str | None = None, session=None) -> dict:
     """The record after the change (normalised, derived values set), or ``Refused`` with every problem."""
-    new, problems = judge(model, old, new, through)
+    new, problems = judge(model, old, new, through, session)
     if problems:
         raise Refused(problems)
     return new
