@@ -66,7 +66,7 @@ def kind_of(document) -> Kind:
 
 def _load_kinds():
     # Each kind registers itself when its service module is imported.
-    from . import transfers, write_off  # noqa: F401
+    from . import fleet, fuel_month, transfers, write_off  # noqa: F401
 
 
 def document_tables() -> set[str]:
