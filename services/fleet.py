@@ -82,7 +82,7 @@ def request_trip(session, requester_id: int, trip_date: date, starts_at: time, e
                  purpose: str, passengers: str | None = None) -> TransportRequest:
     """A new request (any role for themselves, a clerk for anyone: the view decides who may)."""
     new = enforce(TransportRequest, None, {
-        "number": None, "requester_id": requester_id, "trip_date": trip_date, "starts_at": starts_at,
+        "requester_id": requester_id, "trip_date": trip_date, "starts_at": starts_at,
         "ends_at": ends_at, "route": (route or "").strip() or None, "purpose": (purpose or "").strip() or None,
         "passengers": passengers, "status": RequestStatus.new, "vehicle_id": None, "driver_id": None}, session=session)
     taken = session.scalar(select(func.count()).where(TransportRequest.number.like(f"{new['number']}%")))
