@@ -80,7 +80,8 @@ def reconcile(session, year: int, month: int, tolerance_pct: Decimal | None = No
     rows = session.execute(
         select(t.id, t.occurred_at, t.litres, t.fuel_type, t.product, t.card_id, t.waybill_id, t.vehicle_id, t.plate,
                c.vehicle_id.label("card_vehicle"), c.monthly_limit_l, c.number, v.plate.label("vehicle_plate"),
-               v.fuel_type.label("vehicle_fuel"), v.tank_capacity, w.fuel_out, w.departure_at)
+               v.fuel_type.label("vehicle_fuel"), v.tank_capacity, w.fuel_out, w.departure_at, w.return_at,
+               w.actual_l)
         .join(c, c.id == t.card_id).outerjoin(v, v.id == t.vehicle_id).outerjoin(w, w.id == t.waybill_id)
         .where(t.occurred_at.between(start, end)).order_by(t.occurred_at, t.id)).all()
     found: dict[str, list] = {k: [] for k in KINDS}
@@ -101,13 +102,20 @@ def reconcile(session, year: int, month: int, tolerance_pct: Decimal | None = No
                 plate=r.vehicle_plate, product=r.product, fuel=str(r.vehicle_fuel.label)), r.id, r.waybill_id,
                 r.vehicle_id, r.card_id))
         if r.waybill_id is not None and r.tank_capacity:
+            # The level before this fill: departure fuel, earlier fills, less what was burnt so far (the closed
+            # waybill's actual consumption spread over its time on the line; nothing while it is open).
+            burnt = Decimal(0)
+            if r.actual_l is not None and r.return_at is not None and r.return_at > r.departure_at:
+                share = Decimal((r.occurred_at - r.departure_at).total_seconds()) / Decimal(
+                    (r.return_at - r.departure_at).total_seconds())
+                burnt = r.actual_l * min(max(share, Decimal(0)), Decimal(1))
+            level = (r.fuel_out or 0) + filled[r.waybill_id] - burnt
+            free = max(Decimal(r.tank_capacity) - level, Decimal(0)).quantize(CENTI, ROUND_HALF_UP)
             filled[r.waybill_id] += r.litres
-            free = Decimal(r.tank_capacity) - (r.fuel_out or 0)
-            if filled[r.waybill_id] > free:
+            if r.litres > free:
                 found["over_tank"].append(Problem("over_tank", _l(
-                    "%(when)s, %(plate)s: %(l)s l filled on the waybill, the tank had room for %(free)s l "
-                    "(%(tank)s l tank, %(out)s l at departure)", when=when, plate=r.vehicle_plate,
-                    l=_fmt(filled[r.waybill_id]), free=_fmt(free), tank=r.tank_capacity, out=_fmt(r.fuel_out or 0)),
+                    "%(when)s, %(plate)s: %(l)s l filled, the tank had room for %(free)s l (%(tank)s l tank)",
+                    when=when, plate=r.vehicle_plate, l=_fmt(r.litres), free=_fmt(free), tank=r.tank_capacity),
                     r.id, r.waybill_id, r.vehicle_id, r.card_id))
         before = card_used[r.card_id]
         card_used[r.card_id] += r.litres

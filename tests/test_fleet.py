@@ -3,12 +3,20 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale
 
 from models import RequestStatus, Vehicle, VehicleStatus, Waybill, WaybillStatus
 from models.rules import Refused
 from services import bulk_edit, fleet as fl
 from tests.fleet_setup import driver, fit_vehicle, fleet, norm_card
 
+
+
+@pytest.fixture(autouse=True)
+def english(ctx):
+    """Service messages are read in English here (msgids); the browser tests read the Russian panel."""
+    with force_locale("en"):
+        yield
 
 def messages(exc) -> str:
     return " | ".join(exc.messages())
