@@ -231,5 +231,40 @@ def unclosed_waybills(session, today: date):
     return select(Waybill).where(Waybill.status == WaybillStatus.draft, Waybill.valid_to < today)
 
 
-__all__ = ["Norm", "assign", "board", "cancel_request", "cancel_waybill", "close_waybill",
+def waybill_data(session, waybill: Waybill) -> dict:
+    """What the printed waybill shows (reports.waybill_form), each requisite from where docs/forms.md says."""
+    from .institution import settings as institution
+
+    inst = institution(session)
+    vehicle, driver = waybill.vehicle, waybill.driver
+    norm = norm_on(session, vehicle, waybill.valid_from)
+    licence = " ".join(p for p in (waybill.licence_number or "", f"от {waybill.licence_issued_on:%d.%m.%Y}"
+                                   if waybill.licence_issued_on else "") if p)
+    dispatcher = waybill.created_by.full_name if waybill.created_by is not None else ""
+    return {
+        "number": waybill.number, "valid_from": waybill.valid_from, "valid_to": waybill.valid_to,
+        "owner": {"name": inst.full_name, "address": inst.address, "phone": inst.phone, "ogrn": inst.ogrn,
+                  "okpo": inst.okpo},
+        "vehicle_type": str(_l("Passenger car")), "make_model": f"{vehicle.make} {vehicle.model}",
+        "plate": vehicle.plate, "odometer_out": waybill.odometer_out, "odometer_in": waybill.odometer_in,
+        "departure_at": waybill.departure_at, "return_at": waybill.return_at, "tech_check_at": waybill.tech_check_at,
+        "tech_checker": waybill.tech_checker.full_name if waybill.tech_checker else "",
+        "tech_checker_position": (waybill.tech_checker.position or "") if waybill.tech_checker else "",
+        "driver": driver.full_name, "licence": licence, "medical_at": waybill.medical_at,
+        "post_medical_at": waybill.post_medical_at, "medic": waybill.medic_name or "",
+        "communication": str(waybill.communication.label), "transport_kind": str(waybill.transport_kind.label),
+        "trips": [{"customer": t.customer, "starts_at": t.starts_at, "ends_at": t.ends_at, "route": t.route,
+                   "purpose": t.purpose} for t in waybill.trips],
+        "fuel": {"type": str(vehicle.fuel_type.label),
+                 "card": waybill.fuel_card.masked_number if waybill.fuel_card else "",
+                 "out": waybill.fuel_out, "received": waybill.fuel_received, "in": waybill.fuel_in,
+                 "mileage": waybill.mileage, "base": waybill.base_norm if waybill.base_norm is not None else norm.base,
+                 "percent": waybill.surcharge_pct if waybill.surcharge_pct is not None else norm.percent,
+                 "norm": waybill.norm_l, "actual": waybill.actual_l, "difference": waybill.difference_l,
+                 "surcharges": norm.surcharges},
+        "dispatcher": dispatcher,
+    }
+
+
+__all__ = ["Norm", "waybill_data", "assign", "board", "cancel_request", "cancel_waybill", "close_waybill",
            "issue_waybill", "norm_on", "normative", "request_trip", "unclosed_waybills"]

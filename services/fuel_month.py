@@ -307,4 +307,25 @@ def reopen_month(session, record: FuelMonth, user, reason: str) -> FuelMonth:
     return record
 
 
-__all__ = ["KINDS", "Problem", "close_month", "reconcile", "reopen_month", "totals"]
+def act_data(session, act: FuelWriteOff) -> dict:
+    """What the printed act shows (reports.fuel_write_off_form)."""
+    inst = institution(session)
+    first, last = bounds(act.month.year, act.month.month)
+    per_vehicle = {v["vehicle_id"]: v for v in (act.month.totals or {}).get("vehicles", [])}
+    lines = []
+    for line in act.lines:
+        item = per_vehicle.get(line.vehicle_id, {})
+        lines.append({"fuel": str(FuelType(line.fuel_type).label), "litres": line.litres, "price": line.price,
+                      "amount": line.amount, "vehicle": item.get("vehicle") or (str(line.vehicle) if line.vehicle
+                                                                                else ""),
+                      "basis": line.basis or "",
+                      "norm_actual": f"{item.get('norm', '')} / {item.get('actual', '')}".replace(".", ",")})
+    return {"institution": inst, "approved_on": act.approved_at.date() if act.approved_at else None,
+            "okud": act.okud, "act_date": act.act_date, "number": act.number, "family": act.form_family,
+            "department": None, "commission": act.commission, "first": first, "last": last, "lines": lines,
+            "account": act.account, "total_litres": sum((line.litres for line in act.lines), Decimal("0.00")),
+            "total_amount": sum((line.amount for line in act.lines), Decimal("0.00")),
+            "waybill_count": sum(len(v.get("waybills", [])) for v in per_vehicle.values())}
+
+
+__all__ = ["KINDS", "act_data", "Problem", "close_month", "reconcile", "reopen_month", "totals"]
