@@ -13,6 +13,8 @@ from .auth import LoginView, LogoutView, load_user
 from .contracts import ContractView, SupplierView
 from .dashboard import DashboardView
 from .documents import CommissionView, InstitutionView, ReversalView
+from .fleet import (FleetSettingsView, FuelMonthView, FuelNormView, FuelTransactionView, FuelWriteOffView,
+                    TransportRequestView, WaybillView)
 from .org import AssetCategoryView, DepartmentView, EmployeeView
 from .premises import BuildingView, RoomView
 from .reports import ContractsRegisterView, InventoryListView, ResponsibleAssetsView
@@ -49,6 +51,7 @@ def init_admin(app) -> Admin:
     admin.add_view(CommissionView(Commission, db, category=PROPERTY, endpoint="commission"))
     admin.add_view(VehicleView(Vehicle, db, category=TRANSPORT, endpoint="vehicle"))
     admin.add_view(FuelCardView(FuelCard, db, category=TRANSPORT, endpoint="fuelcard"))
+    add_fleet_views(admin, TRANSPORT)
     admin.add_view(ContractView(Contract, db, category=CONTRACTS, endpoint="contract"))
     admin.add_view(SupplierView(Supplier, db, category=CONTRACTS, endpoint="supplier"))
     admin.add_view(BuildingView(Building, db, category=PREMISES, endpoint="building"))
@@ -70,3 +73,17 @@ def init_admin(app) -> Admin:
     admin.add_view(LoginView(name=_l("Log in"), endpoint="login", url="/admin/login"))
     admin.add_view(LogoutView(name=_l("Log out"), endpoint="logout", url="/admin/logout"))
     return admin
+
+
+def add_fleet_views(admin, category):
+    """Requests, waybills, norms, statements, the fuel month and its act (admin_views/fleet.py)."""
+    from models import (FleetSettings, FuelMonth, FuelNorm, FuelTransaction, FuelWriteOff, TransportRequest,
+                        Waybill)
+
+    admin.add_view(TransportRequestView(TransportRequest, db, category=category, endpoint="transportrequest"))
+    admin.add_view(WaybillView(Waybill, db, category=category, endpoint="waybill"))
+    admin.add_view(FuelTransactionView(FuelTransaction, db, category=category, endpoint="fueltransaction"))
+    admin.add_view(FuelMonthView(FuelMonth, db, category=category, endpoint="fuelmonth"))
+    admin.add_view(FuelWriteOffView(FuelWriteOff, db, category=category, endpoint="fuelwriteoff"))
+    admin.add_view(FuelNormView(FuelNorm, db, category=category, endpoint="fuelnorm"))
+    admin.add_view(FleetSettingsView(FleetSettings, db, category=category, endpoint="fleetsettings"))

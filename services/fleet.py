@@ -226,9 +226,10 @@ def cancel_waybill(session, waybill: Waybill, user) -> None:
     session.flush()
 
 
-def unclosed_waybills(session, today: date):
+def unclosed_count(session, today: date) -> int:
     """Open waybills whose shift has ended."""
-    return select(Waybill).where(Waybill.status == WaybillStatus.draft, Waybill.valid_to < today)
+    return session.scalar(select(func.count()).select_from(Waybill).where(
+        Waybill.status == WaybillStatus.draft, Waybill.valid_to < today))
 
 
 def waybill_data(session, waybill: Waybill) -> dict:
@@ -267,4 +268,4 @@ def waybill_data(session, waybill: Waybill) -> dict:
 
 
 __all__ = ["Norm", "waybill_data", "assign", "board", "cancel_request", "cancel_waybill", "close_waybill",
-           "issue_waybill", "norm_on", "normative", "request_trip", "unclosed_waybills"]
+           "issue_waybill", "norm_on", "normative", "request_trip", "unclosed_count"]
