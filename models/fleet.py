@@ -271,8 +271,8 @@ class TransportRequest(Tracked, Base):
 
 class WaybillStatus(LabeledEnum):
     # The engine's states: a draft waybill is open (the vehicle is on the line), approval closes it.
-    draft = "draft", _l("Open")
-    approved = "approved", _l("Closed")
+    draft = "draft", _l("Open (on the line)")
+    approved = "approved", _l("Closed (returned)")
     cancelled = "cancelled", _l("Cancelled")
 
 
@@ -594,8 +594,8 @@ class FuelTransaction(Base):
 # --- the fuel month and its write-off act ------------------------------------------------------------
 
 class MonthStatus(LabeledEnum):
-    open = "open", _l("Open")
-    closed = "closed", _l("Closed")
+    open = "open", _l("Month open")
+    closed = "closed", _l("Month closed")
 
 
 class FuelMonth(Tracked, Base):
