@@ -34,14 +34,15 @@ def write_waybill(workbook, formats: Formats, data: dict) -> None:
     ws.write_string(sheet.row, last, _("CODES"), s.code_head)
     sheet.merged(0, last - 2, _("WAYBILL OF A PASSENGER CAR No. %(number)s", number=data["number"]), s.title)
     sheet.row += 1
+    # Rows are written top to bottom (the workbook streams them): the validity line before the next code.
     sheet.code_row = sheet.row
-    sheet.code(_("Date"), data["valid_from"], date_cell=True)
-    sheet.code(_("by OKPO"), owner["okpo"])
     if data["valid_to"] and data["valid_to"] != data["valid_from"]:
         validity = _("valid from %(first)s to %(last)s", first=_d(data["valid_from"]), last=_d(data["valid_to"]))
     else:
         validity = _("valid on %(day)s", day=_d(data["valid_from"]))
     sheet.merged(0, last - 2, validity, s.subtitle)
+    sheet.code(_("Date"), data["valid_from"], date_cell=True)
+    sheet.code(_("by OKPO"), owner["okpo"])
     sheet.row = max(sheet.row + 1, sheet.code_row)
 
     # 3) the person who issued it (the vehicle's owner)

@@ -18,6 +18,7 @@ from services.fuel_statement import import_statement
 from tests import factories
 from tests.fleet_setup import fleet, norm_card
 from tests.libreoffice import convert_to_pdf
+from tests.test_forms import _pdf_pages
 
 FORMS_MD = Path(__file__).resolve().parent.parent / "docs" / "forms.md"
 
@@ -95,6 +96,11 @@ def test_libreoffice_prints_both_on_a4_one_page_wide(printed, tmp_path):
         path = tmp_path / f"{name}.xlsx"
         path.write_bytes(data)
         paths.append(path)
-    for pdf in convert_to_pdf(paths, tmp_path):
-        content = pdf.read_bytes()
-        assert content.count(b"/Type /Page") - content.count(b"/Type /Pages") >= 1
+    expected = {"waybill": ("portrait", 2), "act": ("landscape", 2)}
+    for path, pdf in zip(paths, convert_to_pdf(paths, tmp_path)):
+        pages = _pdf_pages(pdf)
+        orientation, most = expected[path.stem]
+        assert 1 <= len(pages) <= most, (path.stem, len(pages))
+        for width, height in pages:  # A4: 595 × 842 points
+            assert sorted((round(width), round(height))) == [595, 842]
+            assert (width > height) == (orientation == "landscape"), path.stem
