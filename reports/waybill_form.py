@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from .form_parts import FormSheet
 from .workbook import Formats, write_cell
 
-WIDTHS = (12, 12, 12, 12, 12, 12, 12, 12, 14, 12)
+WIDTHS = (22, 22, 9, 9, 10, 10, 10, 10, 14, 12)
 
 
 def _dt(value) -> str:
