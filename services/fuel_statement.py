@@ -11,11 +11,13 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from models import FuelCard, FuelTransaction, FuelType, Supplier, Waybill, WaybillStatus, utcnow
+from models.base import insert_rows
 from models.changelog import audit_context, record_changes
 from models.checks import CheckError, check_plate
 from models.rules import Refused
@@ -26,6 +28,7 @@ from .import_header import NOT_FOUND, find_header, header_form
 from .import_values import CellError, decimal, is_empty, text
 
 CHUNK = 900
+CENTS = Decimal("0.01")
 SHOWN_ERRORS = 50
 
 # Field → how providers head the column (normalised header forms); a saved mapping adds the provider's own.
@@ -84,18 +87,25 @@ class StatementRefused(Refused):
 
 # --- reading ------------------------------------------------------------------------------------------
 
+_DATETIME_FORMATS = ["%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
+                     "%d.%m.%y %H:%M", "%d.%m.%Y", "%Y-%m-%d"]
+
+
 def _datetime(value) -> datetime:
     if isinstance(value, datetime):
         return value.replace(microsecond=0)
     if isinstance(value, date):
         return datetime.combine(value, time())
     raw = text(value)
-    for fmt in ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
-                "%d.%m.%y %H:%M", "%d.%m.%Y", "%Y-%m-%d"):
+    for fmt in _DATETIME_FORMATS:
         try:
-            return datetime.strptime(raw, fmt)
+            found = datetime.strptime(raw, fmt)
         except ValueError:
             continue
+        if fmt != _DATETIME_FORMATS[0]:  # a statement writes every row alike: try its format first next time
+            _DATETIME_FORMATS.remove(fmt)
+            _DATETIME_FORMATS.insert(0, fmt)
+        return found
     raise CellError(_l("not a date and time (expected dd.mm.yyyy hh:mm): %(value)s", value=raw))
 
 
@@ -115,6 +125,16 @@ def _time(value) -> time:
         except ValueError:
             continue
     raise CellError(_l("not a time (expected hh:mm): %(value)s", value=raw))
+
+
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
+
+
+def _number(value):
+    """A statement's number: plain ``12.50`` / ``12,50`` straight away, anything else as import_values reads it."""
+    if isinstance(value, str) and _PLAIN_NUMBER.fullmatch(value):
+        return Decimal(value.replace(",", ".")).quantize(CENTS, rounding=ROUND_HALF_UP)
+    return decimal(value)
 
 
 def _card(value) -> str:
@@ -230,7 +250,7 @@ def import_statement(session, provider_id: int, data: bytes, filename: str = "",
         if all(is_empty(v) for v in raw.values()):
             continue
         row, ok = {}, True
-        for name, parse in (("card", _card), ("litres", decimal), ("price", decimal), ("amount", decimal)):
+        for name, parse in (("card", _card), ("litres", _number), ("price", _number), ("amount", _number)):
             value = raw.get(name)
             if is_empty(value):
                 row[name] = None
@@ -312,7 +332,7 @@ def import_statement(session, provider_id: int, data: bytes, filename: str = "",
                          "litres": litres, "price": price, "amount": amount, "plate": plate,
                          "vehicle_id": found[3] if found else vehicle_id, "waybill_id": found[2] if found else None,
                          "statement": (filename or "")[:255] or None, "imported_at": now})
-    session.connection().execute(insert(FuelTransaction.__table__), new_rows)
+    insert_rows(session.connection(), FuelTransaction.__table__, new_rows)
     result.added = len(new_rows)
     result.unmatched = result.added - result.matched
     ids = {}
