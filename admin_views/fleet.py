@@ -213,6 +213,8 @@ class WaybillView(ImportMixin, SecuredModelView):
                     "fuel_in")
     column_export_list = column_list
     column_default_sort = ("id", True)
+    form_overrides = {"fuel_in": DecimalField}  # litres: a decimal field (the column type is the project's own)
+    form_args = {"fuel_in": {"places": 2}}
     column_formatters = {"trips": lambda v, c, m, n: "; ".join(
         f"{t.starts_at:%H:%M}–{t.ends_at:%H:%M} {t.route}" if t.starts_at and t.ends_at else t.route
         for t in m.trips)}

@@ -10,7 +10,7 @@ import bisect
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -25,7 +25,7 @@ from models.rules import Refused
 from . import import_mappings
 from .import_files import ImportFileError, open_file
 from .import_header import NOT_FOUND, find_header, header_form
-from .import_values import CellError, decimal, is_empty, text
+from .import_values import CellError, decimal, is_empty, text, to_time
 
 CHUNK = 900
 CENTS = Decimal("0.01")
@@ -107,24 +107,6 @@ def _datetime(value) -> datetime:
             _DATETIME_FORMATS.insert(0, fmt)
         return found
     raise CellError(_l("not a date and time (expected dd.mm.yyyy hh:mm): %(value)s", value=raw))
-
-
-def _time(value) -> time:
-    if isinstance(value, time):
-        return value
-    if isinstance(value, datetime):
-        return value.time()
-    if isinstance(value, timedelta):
-        return (datetime.min + value).time()
-    if isinstance(value, float) and 0 <= value < 1:  # an Excel time without its format
-        return (datetime.min + timedelta(seconds=round(value * 86400))).time()
-    raw = text(value)
-    for fmt in ("%H:%M:%S", "%H:%M"):
-        try:
-            return datetime.strptime(raw, fmt).time()
-        except ValueError:
-            continue
-    raise CellError(_l("not a time (expected hh:mm): %(value)s", value=raw))
 
 
 _PLAIN_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
@@ -270,7 +252,7 @@ def import_statement(session, provider_id: int, data: bytes, filename: str = "",
                 at = _datetime(raw.get("occurred_at"))
             else:
                 at = datetime.combine(_datetime(raw.get("date")).date(),
-                                      _time(raw["time"]) if not is_empty(raw.get("time")) else time())
+                                      to_time(raw["time"]) if not is_empty(raw.get("time")) else time())
         except CellError as exc:
             errors.append((number, LABELS["occurred_at" if "occurred_at" in present else "date"], exc.message))
             ok = False

@@ -69,7 +69,8 @@ class Field:
 
     @property
     def label(self):
-        return field_label(self.name)
+        # The column's own label where the model declares one (models.registry), else the glossary's.
+        return self.column.info.get("label") or field_label(self.name)
 
     def parse_enum(self, raw):
         if self._enum is None:  # built on first use, inside the app, where both languages' labels are known
@@ -296,6 +297,8 @@ def _parse(f: Field, raw, resolvers):
         return values.integer(raw)
     if kind == "date":
         return values.to_date(raw)
+    if kind == "time":
+        return values.to_time(raw)
     if kind == "bool":
         return values.boolean(raw)
     if f.attr == "balance_account" and _is_number_cell(raw):

@@ -61,7 +61,7 @@ def printed(ctx):
                          tech_check_at=datetime(2026, 3, 2, 7, 40), tech_checker_id=mechanic.id,
                          medical_at=datetime(2026, 3, 2, 7, 45), medic_name="Сидорова Елена Викторовна")
     statement = ("Дата и время;Номер карты;АЗС;Товар;Количество, л;Цена;Сумма\n"
-                 f"02.03.2026 12:00;{f.card.number};АЗС 7;АИ-92;30,00;55,00;1650,00\n").encode("utf-8")
+                 f"02.03.2026 12:00;{f.card.number};АЗС 7;АИ-92;30,00;55,00;1650,00\n").encode()
     import_statement(ctx, f.provider.id, statement, "март.csv")
     fl.close_waybill(ctx, w, f.clerk, odometer_in=10250, fuel_in=Decimal("30.64"),
                      return_at=datetime(2026, 3, 3, 17, 30), post_medical_at=datetime(2026, 3, 3, 17, 40))

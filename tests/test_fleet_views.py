@@ -80,7 +80,7 @@ def test_statement_upload_with_mapping_month_close_and_act(app, users, clerk, cl
         waybill_id = w.id
         db.session.remove()
     odd = (f"Когда;PAN;Номенклатура;Отпущено;Итого\n02.03.2026 12:00;{ids['card']};АИ-92;20;1100\n"
-           f"04.03.2026 12:00;{ids['card']};ДТ;10;600\n").encode("utf-8")
+           f"04.03.2026 12:00;{ids['card']};ДТ;10;600\n").encode()
     first = clerk.post("/admin/fueltransaction/statement/", data={
         "provider": ids["provider"], "file": (io.BytesIO(odd), "выписка.csv")}, content_type="multipart/form-data")
     page = text(first)
@@ -137,5 +137,28 @@ def test_a_viewer_asks_for_a_trip_for_themselves_only(app, users, client_as):
     client = client_as(Role.viewer)
     page = text(client.get("/admin/transportrequest/ask/"))
     assert "Петрова Анна Сергеевна" in page and page.count("<option") == 1
-    assert client.get(f"/admin/waybill/issue/").status_code == 403
+    assert client.get("/admin/waybill/issue/").status_code == 403
     _ = time
+
+
+def test_the_waybill_edit_form_refuses_with_the_rule_message(app, users, clerk):
+    with app.app_context():
+        begin_batch(db.session, username="test")
+        f = fleet(db.session)
+        user = db.session.get(User, users[Role.clerk])
+        w = fl.issue_waybill(db.session, user, f.vehicle.id, f.driver.id, date(2026, 3, 2), fuel_out=Decimal("20"))
+        db.session.commit()
+        waybill_id, version, driver_id = w.id, w.version, f.driver.id
+        db.session.remove()
+    response = clerk.post(f"/admin/waybill/edit/?id={waybill_id}", data={
+        "driver": driver_id, "valid_to": "02.03.2026", "communication": "urban", "transport_kind": "own_needs",
+        "odometer_in": "9500", "fuel_in": "60", "version": version}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "одометр не идёт назад: при возвращении 9500 км" in page
+    tank = clerk.post(f"/admin/waybill/edit/?id={waybill_id}", data={
+        "driver": driver_id, "valid_to": "02.03.2026", "communication": "urban", "transport_kind": "own_needs",
+        "odometer_in": "10100", "fuel_in": "60", "version": version}, follow_redirects=True)
+    assert "при возвращении топлива (60 л) больше, чем при выезде вместе с полученным (20.00 л)" in \
+        tank.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Waybill, waybill_id).odometer_in is None
