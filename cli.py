@@ -59,3 +59,12 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Depreciation for {first:%Y-%m} posted: {result.assets} assets, total {result.total}; "
                    f"moved to off-balance account 21: {result.moved_off_balance}; batch {result.batch_id}.")
+
+    @app.cli.command("sweep-imports")
+    def sweep_imports_command():
+        """Delete import uploads nobody confirmed before they expired (uploads also sweep; this is for cron)."""
+        from services.import_jobs import sweep
+
+        swept = sweep(db.session)
+        db.session.commit()
+        click.echo(f"Expired import jobs deleted: {swept}.")

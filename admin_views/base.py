@@ -34,6 +34,7 @@ from . import pickers
 from .fields import Checked, MoneyField, RussianDateField
 from .history import HistoryMixin
 from .locking import OptimisticLockMixin
+from .checks import check_declarations
 from .rulesets import RuleSetMixin
 from .selection import Selection
 from .permissions import EDITORS, EVERYONE, PermissionMixin, current_role  # noqa: F401  (re-exported)
@@ -87,6 +88,12 @@ class ModelConverter(AdminModelConverter):
     def convert_date(self, field_args, **extra):  # same name: replaces Flask-Admin's ISO date field
         return RussianDateField(**field_args)
 
+    @converts("Numeric")
+    def handle_decimal_types(self, column, field_args, **extra):  # same name: replaces Flask-Admin's
+        # Areas, norms: typed with a decimal comma like money, to the column's scale.
+        field_args.setdefault("places", getattr(column.type, "scale", None) or 2)
+        return MoneyField(**field_args)
+
 
 class FiltersConverter(FilterConverter):
     @convert("money")
@@ -113,6 +120,7 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
     details_template = "admin/khozchast_details.html"
 
     def __init__(self, model, session=None, **kwargs):
+        check_declarations(self, model)  # before Flask-Admin reads them: a clear message, at start-up
         one, many = entity_labels(model.__tablename__)
         kwargs.setdefault("name", many)
         self.column_labels = {**FIELD_LABELS, **(self.column_labels or {})}

@@ -23,9 +23,9 @@ from reports.workbook import Column, Formats, content_disposition, export_filena
 from services import import_jobs, importer
 from services.display import display
 from services.import_files import ACCEPTED, MAX_BYTES
-from services.import_mappings import MappingError
 
 from .tools import ListTool
+from .transaction import REFUSED, in_transaction
 
 PAGE_SIZE = 100  # new and changed records listed per page of the preview; the counts cover all
 
@@ -139,17 +139,13 @@ class ImportMixin:
         if job is None:
             return self._gone()
         preview = import_jobs.preview_of(job)
+        back = redirect(url_for(".import_preview", job_id=job_id))
         if request.form.get("save_as") is not None and preview is not None:
-            try:
-                saved = import_jobs.save_mapping(db.session, job, request.form["save_as"], current_user.id)
-            except MappingError as exc:
-                db.session.rollback()
-                flash(str(exc.message), "error")
-            else:
+            saved = in_transaction(import_jobs.save_mapping, db.session, job, request.form["save_as"], current_user.id)
+            if saved is not REFUSED:
                 flash(gettext("The mapping is saved as «%(name)s»; it will be applied to the next file with these "
                               "columns.", name=saved.name), "success")
-                db.session.commit()
-            return redirect(url_for(".import_preview", job_id=job_id))
+            return back
         sheet = request.form.get("sheet")
         mapping = None
         if preview is not None and any(k.startswith("map-") for k in request.form):
@@ -158,10 +154,9 @@ class ImportMixin:
             for column in preview.columns:
                 chosen = request.form.get(f"map-{column.position}", column.field or "")
                 mapping[column.form] = chosen if chosen in fields else ""
-        import_jobs.choose(job, sheet=sheet if sheet and sheet != (preview and preview.sheet) else None,
-                           mapping=mapping)
-        db.session.commit()
-        return redirect(url_for(".import_preview", job_id=job_id))
+        in_transaction(import_jobs.choose, job, sheet=sheet if sheet and sheet != (preview and preview.sheet) else None,
+                       mapping=mapping)
+        return back
 
     @expose("/import/<int:job_id>/apply/", methods=("POST",))
     def import_apply(self, job_id):
@@ -172,27 +167,21 @@ class ImportMixin:
         if job is None:
             return self._gone()
         filename = job.filename
+        back = redirect(url_for(".import_preview", job_id=job_id))
+        if import_jobs.preview_of(job) is None:  # the choices changed since the preview: check again first
+            return back
         try:
-            result = import_jobs.apply(db.session, job, accept_warnings=bool(request.form.get("accept_warnings")))
-            db.session.commit()
-        except import_jobs.JobGone:
-            db.session.rollback()
-            return redirect(url_for(".import_preview", job_id=job_id))
-        except importer.WarningsNotAccepted as exc:
-            db.session.rollback()
-            flash(str(exc.args[0]), "error")
-            return redirect(url_for(".import_preview", job_id=job_id))
-        except importer.ImportRefused:
-            db.session.rollback()
-            flash(gettext("The file has errors; nothing was imported. Fix them and upload the file again."), "error")
-            return redirect(url_for(".import_preview", job_id=job_id))
-        except (importer.ConcurrentChange, IntegrityError) as exc:
-            db.session.rollback()
+            # Errors left in the file, warnings not accepted: refused, flashed, nothing written.
+            result = in_transaction(import_jobs.apply, db.session, job,
+                                    accept_warnings=bool(request.form.get("accept_warnings")))
+        except (importer.ConcurrentChange, IntegrityError) as exc:  # rolled back already
             message = exc.args[0] if isinstance(exc, importer.ConcurrentChange) else gettext(
                 "The change conflicts with existing data (%(detail)s); nothing was saved.",
                 detail=str(exc.orig).splitlines()[0])
             flash(str(message), "error")
-            return redirect(url_for(".import_preview", job_id=job_id))
+            return back
+        if result is REFUSED:
+            return back
         return self.render("admin/import/result.html", result=result, filename=filename,
                            entity=entity_labels(self.import_entity)[1],
                            list_url=url_for(".index_view", batch=result.batch_id), return_url=url_for(".index_view"))

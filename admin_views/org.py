@@ -28,7 +28,7 @@ class EmployeeView(ImportMixin, SecuredModelView):
     column_default_sort = "full_name"
 
 
-class AssetCategoryView(SecuredModelView):
+class AssetCategoryView(ImportMixin, SecuredModelView):
     column_list = ("name", "okof_code", "balance_account", "property_kind", "default_useful_life_months")
     column_searchable_list = ("name", "okof_code", "balance_account")
     column_sortable_list = ("name", "okof_code", "balance_account", "default_useful_life_months")

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from models import (LOCKED_STATUSES, Asset, Commission, WriteOffAct, WriteOffCost, WriteOffForm, WriteOffMaterial,
-                    WriteOffReason, WriteOffStatus, db)
+from models import (Asset, Commission, WriteOffAct, WriteOffCost, WriteOffForm, WriteOffMaterial, WriteOffReason,
+                    WriteOffStatus, db)
 from models.labels import FIELD_LABELS
 from reports.inventory_card import write_inventory_card
 from reports.workbook import content_disposition, export_filename, workbook_chunks
@@ -80,7 +80,7 @@ class LockAwareEditRowAction(EditRowAction):
     """The pencil is not offered on rows that belong to a write-off act."""
 
     def render(self, context, row_id, row):
-        if getattr(row, "status", None) in LOCKED_STATUSES:
+        if getattr(row, "locked", False):
             return ""
         return super().render(context, row_id, row)
 
@@ -96,7 +96,7 @@ class WriteOffAssetMixin:
     endpoint_operations = {"card_view": "read"}
 
     def is_locked(self, asset) -> bool:
-        return asset is not None and asset.status in LOCKED_STATUSES
+        return asset is not None and asset.locked
 
     def list_tools(self):
         tools = super().list_tools()

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, case, type_coerce
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from . import checks
@@ -145,6 +146,16 @@ class Asset(Tracked, Base):
         if accepted and commissioned and commissioned < accepted:
             problems.append(("commissioned_on", _l("cannot be earlier than the acceptance date")))
         return problems
+
+    @hybrid_property
+    def locked(self) -> bool:
+        """In a write-off act (pending, written off, disposed): changed only through the act."""
+        return self.status in LOCKED_STATUSES
+
+    @locked.inplace.expression
+    @classmethod
+    def _locked_expression(cls):
+        return cls.status.in_([s.value for s in LOCKED_STATUSES])
 
     @staticmethod
     def lock_problem(status):

@@ -81,7 +81,8 @@ def _join(upper: list[str], lower: list[str], match: Callable) -> list[str]:
         elif not up:
             joined.append(low)
         else:
-            options = (f"{low} {up}", f"{up} {low}", f"{up}, {low}", low)
+            lowered = up[0].lower() + up[1:] if up[1:2].islower() else up  # «Балансовая стоимость», not «… Стоимость»
+            options = (f"{low} {lowered}", f"{up} {low}", f"{up}, {low}", low)
             joined.append(next((o for o in options if match(header_form(o)) is not NOT_FOUND), f"{up} {low}"))
     return joined
 

@@ -10,12 +10,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from models import SavedMapping, utcnow
+from models.rules import Refused
 
 
-class MappingError(ValueError):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class MappingError(Refused):
+    """The mapping can't be saved (no name, too long)."""
 
 
 def signature(forms: list[str]) -> str:

@@ -71,18 +71,18 @@ def code(value, lengths: tuple[int, ...] | None) -> str:
     return text(value)
 
 
-def account_code(value) -> str:
-    """A balance account («101.34») that Excel turned into a number: whole, or with both decimals kept.
+def dotted_code(value, whole: bool = True) -> str:
+    """A code of digit groups («101.34», ОКОФ «320.26») that Excel turned into a number.
 
-    101.3 may have been 101.30: the trailing zero is gone and can't be told from the number alone.
+    Kept when both decimals survived; 101.3 may have been 101.30 and 310 may have been 310.00 — the
+    zeros are gone and can't be told from the number alone. ``whole``: a whole number is a code too
+    (the off-balance account «21»).
     """
-    if isinstance(value, float) and not value.is_integer():
-        written = repr(value)
-        if len(written.partition(".")[2]) != 2:
-            raise CellError(_l("the account code became a number (%(value)s) and may have lost a zero; "
-                               "format the column as text and type it again", value=written))
+    written = repr(value) if isinstance(value, float) and not value.is_integer() else str(int(value))
+    if ("." in written and len(written.partition(".")[2]) == 2) or ("." not in written and whole):
         return written
-    return str(int(value))
+    raise CellError(_l("the code became a number (%(value)s) and may have lost a zero; "
+                       "format the column as text and type it again", value=written))
 
 
 _NUMBER_JUNK = re.compile(r"[\s\u00a0\u202f\u2009']|₽|руб\.?|р\.", re.IGNORECASE)

@@ -273,6 +273,11 @@ def header_aliases(spec: Spec, columns: Iterable[tuple[str, Iterable[str]]] = ()
 
 # Parsing -------------------------------------------------------------------------------------------
 
+# Codes of digit groups a number cell garbles (trailing zeros of «101.30» or «310.00» lost); may a whole
+# number stand for one (the off-balance account «21»)?
+DOTTED_CODES = {"balance_account": True, "okof_code": False}
+
+
 def _is_number_cell(raw) -> bool:
     return isinstance(raw, (int, float)) and not isinstance(raw, bool)
 
@@ -301,8 +306,8 @@ def _parse(f: Field, raw, resolvers):
         return values.to_time(raw)
     if kind == "bool":
         return values.boolean(raw)
-    if f.attr == "balance_account" and _is_number_cell(raw):
-        result = values.account_code(raw)
+    if f.attr in DOTTED_CODES and _is_number_cell(raw):
+        result = values.dotted_code(raw, whole=DOTTED_CODES[f.attr])
     else:
         result = values.code(raw, f.digits) if kind == "code" else values.text(raw)
     if result == "":

@@ -11,10 +11,10 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from models import (LOCKED_STATUSES, Asset, AssetCategory, AssetStatus, Commission, Employee, FormFamily, FuelCard,
+from models import (Asset, AssetCategory, AssetStatus, Commission, Employee, FormFamily, FuelCard,
                     FuelCardStatus, Role, Vehicle, VehicleStatus, WriteOffAct, WriteOffCost, WriteOffForm, WriteOffLine,
                     WriteOffMaterial, WriteOffReason, WriteOffStatus, utcnow)
 from models.changelog import plain, record_changes
@@ -249,7 +249,7 @@ def create_draft(session: Session, asset_ids, request: DraftRequest) -> tuple[Wr
         # Only rows still unlocked: a concurrent act taking the same asset makes the counts differ.
         changed = session.execute(
             update(Asset.__table__).where(Asset.__table__.c.id.in_(part),
-                                          Asset.__table__.c.status.not_in([s.value for s in LOCKED_STATUSES]))
+                                          ~Asset.locked)
             .values(status=AssetStatus.pending_write_off.value, version=Asset.__table__.c.version + 1,
                     updated_at=utcnow())).rowcount
         if changed != len(assets):
@@ -281,7 +281,7 @@ def approve(session: Session, act: WriteOffAct, user) -> int:
         raise
     except documents.DocumentRefused as exc:
         raise WriteOffError(exc.message, exc.details) from None
-    return len(act.lines)
+    return session.scalar(select(func.count()).select_from(WriteOffLine).where(WriteOffLine.act_id == act.id))
 
 
 def _on_approve(session: Session, act: WriteOffAct, user) -> None:
@@ -298,10 +298,9 @@ def _on_approve(session: Session, act: WriteOffAct, user) -> None:
         raise WriteOffError(_l("Some assets of the act are no longer pending write-off; nothing was approved."))
     # What the books said, for a reversal to put back.
     line_table = WriteOffLine.__table__
-    session.connection().execute(
-        update(line_table).where(line_table.c.act_id == act.id, line_table.c.asset_id == bindparam("_asset"))
-        .values(previous_depreciation=bindparam("_dep")),
-        [{"_asset": r.id, "_dep": r.depreciation} for r in before])
+    session.execute(update(line_table).where(line_table.c.act_id == act.id).values(
+        previous_depreciation=select(table.c.depreciation).where(table.c.id == line_table.c.asset_id)
+        .scalar_subquery()))
     changed = 0
     for part in _chunks(ids):
         changed += session.execute(
@@ -335,7 +334,7 @@ def cancel(session: Session, act: WriteOffAct, user=None) -> int:
     """Cancel a draft through the engine; returns the assets put back."""
     try:
         documents.require_draft(act)
-        count = len(act.lines)
+        count = session.scalar(select(func.count()).select_from(WriteOffLine).where(WriteOffLine.act_id == act.id))
         documents.cancel(session, act, user)
     except WriteOffError:
         raise

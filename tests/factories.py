@@ -120,10 +120,11 @@ def institution(session, **kw):
 FACTORIES = {Department: department, Employee: employee, AssetCategory: category, Building: building, Room: room,
              Supplier: supplier, Contract: contract, Asset: asset, Vehicle: vehicle, FuelCard: fuel_card}
 
-# Per entity: (record overrides, the change that breaks a rule, the field it concerns). The rule × path test
+# Per entity: (record overrides, the change that breaks a rule — a value may be a function of the record —,
+# the field it concerns). The rule × path test
 # makes the record, tries the change on every write path that may set that field, and expects one message.
 INVALID = {
-    Department: [({}, {"code": "x" * 21}, "code")],
+    Department: [({}, {"parent_id": lambda record: record.id}, "parent_id")],
     Employee: [({}, {"licence_expires_on": date(2027, 1, 1), "licence_number": None}, "licence_number")],
     AssetCategory: [({}, {"balance_account": "abc"}, "balance_account"),
                     ({}, {"default_useful_life_months": -5}, "default_useful_life_months")],

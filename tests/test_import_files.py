@@ -258,7 +258,7 @@ def test_xls_and_ods_import_with_sheet_title_two_row_header_and_totals(app, cler
     assert preview.header_rows == [3, 4]
     assert [(c.header, c.field) for c in preview.columns] == [
         ("Инв. №", "inventory_number"), ("Наименование", "name"), ("Группа", "category"),
-        ("Балансовая Стоимость", "book_value"), ("Амортизация", "depreciation"), ("МОЛ", "responsible")]
+        ("Балансовая стоимость", "book_value"), ("Амортизация", "depreciation"), ("МОЛ", "responsible")]
     assert errors_en(preview) == [] and preview.new == 2
     assert created(preview, "inventory_number") == ["000123", "000124"]
     assert created(preview, "book_value") == [Decimal("1200.50"), Decimal("300.00")]

@@ -91,10 +91,19 @@ def test_personnel_numbers_in_references_and_account_codes(app, world):
     rows = [["Инвентарный номер", "Наименование", "Группа", "Балансовая стоимость", "МОЛ", "Счёт учёта"],
             ["ИН-1", "Стул", "Мебель", 10, 123, 101.34], ["ИН-2", "Стул", "Мебель", 10, 123, 101.3]]
     preview = run(app, "asset", xlsx(rows))
-    assert errors_en(preview) == [(3, "Счёт учёта", "the account code became a number (101.3) and may have lost a "
+    assert errors_en(preview) == [(3, "Счёт учёта", "the code became a number (101.3) and may have lost a "
                                                    "zero; format the column as text and type it again")]
     assert warnings_en(preview) == [(2, "МОЛ", "«123» lost its leading zeros; taken as the personnel number «000123»")]
     assert preview.creates[0]["balance_account"] == "101.34"
+
+
+def test_okof_codes_from_number_cells(app, world):
+    rows = [["Наименование", "Код ОКОФ", "Балансовый счёт", "Вид имущества"],
+            ["Стулья", 320.26, "101.36", "Иное движимое имущество"], ["Шкафы", 310, "101.36", "Иное движимое имущество"]]
+    preview = run(app, "asset_category", xlsx(rows))
+    assert errors_en(preview) == [(3, "Код ОКОФ", "the code became a number (310) and may have lost a zero; "
+                                               "format the column as text and type it again")]
+    assert preview.creates[0]["okof_code"] == "320.26"
 
 
 def test_no_file_creates_a_key_differing_only_by_lost_zeros(app, world):

@@ -1,24 +1,18 @@
 """Every model has a list, details, create and edit view that render for a clerk."""
 import pytest
 
+from admin_views import MODEL_VIEWS
 from models import db
 from tests import factories as f
 
-LISTS = ["asset", "vehicle", "fuelcard", "contract", "supplier", "building", "room", "department", "employee",
-         "assetcategory"]
+# Every model view the panel registers whose model has a factory: a new entity is smoke-tested by its factory.
+LISTS = {endpoint: model for _view, model, _menu, endpoint in MODEL_VIEWS if model in f.FACTORIES}
 
 
 @pytest.fixture
 def records(app):
     with app.app_context():
-        made = {
-            "asset": f.asset(db.session, room=f.room(db.session), responsible=f.employee(db.session)),
-            "vehicle": f.vehicle(db.session), "fuelcard": f.fuel_card(db.session),
-            "contract": f.contract(db.session), "supplier": f.supplier(db.session),
-            "building": f.building(db.session), "room": f.room(db.session),
-            "department": f.department(db.session), "employee": f.employee(db.session),
-            "assetcategory": f.category(db.session),
-        }
+        made = {endpoint: f.FACTORIES[model](db.session) for endpoint, model in LISTS.items()}
         db.session.commit()
         ids = {k: v.id for k, v in made.items()}
         db.session.remove()
@@ -36,7 +30,7 @@ def test_list_details_create_edit_render(clerk, records, endpoint):
 
 def test_home_page_counts_assets(clerk, records):
     page = clerk.get("/admin/").get_data(as_text=True)
-    assert "Основные средства" in page or "Fixed assets" in page
+    assert "Основные средства" in page
     assert 'id="assets-by-status"' in page
 
 
