@@ -10,6 +10,7 @@ from wtforms.validators import ValidationError
 
 from models import Commission, Institution, Reversal, ReversalStatus, Role, db
 from services import documents
+from services.document_kinds import KINDS  # noqa: F401  (every kind registered for reversals)
 
 from .base import EDITORS, EVERYONE, SecuredModelView, current_role
 from .permissions import ADMINS

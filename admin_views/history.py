@@ -101,7 +101,8 @@ class HistoryMixin:
     def history_entries_query(self, model):
         return (select(ChangeLogEntry)
                 .where(ChangeLogEntry.entity == self.model.__tablename__,
-                       ChangeLogEntry.entity_id == self.get_pk_value(model))
+                       # the id itself: get_pk_value() gives text, which PostgreSQL won't compare with integers
+                       ChangeLogEntry.entity_id == getattr(model, self.scaffold_pk()))
                 .order_by(ChangeLogEntry.id.desc()))
 
     def record_history(self, model) -> list[HistoryRow]:

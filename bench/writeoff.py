@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import func, insert, select  # noqa: E402
 
 from app import create_app  # noqa: E402
-from models import (Asset, AssetCategory, AssetStatus, Base, ChangeLogEntry, Employee, PropertyKind, Role,  # noqa: E402
-                    WriteOffForm, WriteOffReason, db, utcnow)
+from models import (Asset, AssetCategory, AssetStatus, Base, ChangeLogEntry, Commission, Employee,  # noqa: E402
+                    PropertyKind, Role, WriteOffForm, WriteOffReason, db, utcnow)
 from models.changelog import begin_batch  # noqa: E402
 from services import write_off as wo  # noqa: E402
 from services.accounts import create_user  # noqa: E402
@@ -59,9 +59,12 @@ def main():
             people, head = seed(session, args.assets)
             ids = session.scalars(select(Asset.id).order_by(Asset.id)).all()
             chair, *members = people
+            commission = Commission(name="Комиссия по поступлению и выбытию активов", order_number="1-од",
+                                    order_date=date(2026, 1, 12), chair=chair, members=members)
+            session.add(commission)
+            session.commit()
             request = wo.DraftRequest(act_date=date(2026, 11, 20), form=WriteOffForm.f0504104,
-                                      reason=WriteOffReason.wear, chair_id=chair.id,
-                                      member_ids=[m.id for m in members], condition="Изношен")
+                                      reason=WriteOffReason.wear, commission_id=commission.id, condition="Изношен")
 
             begin_batch(session, username="bench")
             started = time.perf_counter()

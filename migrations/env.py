@@ -97,6 +97,12 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch mode rebuilds a table (copy, drop, rename): with foreign keys on, dropping the old
+            # table would cascade-delete the rows that refer to it. Off for the migration only (the
+            # pragma is ignored inside a transaction, so before it begins).
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -83,7 +83,6 @@ class Commission(Tracked, Base):
 
     __tablename__ = "commission"
     verbose_name, verbose_name_plural = _l("Commission"), _l("Commissions")
-    natural_key = ("order_number", "order_date")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), info={"label": _l("Commission")})

@@ -27,7 +27,6 @@ def _digits(*sizes):
 class Institution(Tracked, Base):
     __tablename__ = "institution"
     verbose_name, verbose_name_plural = _l("Institution"), _l("Institution settings")
-    natural_key = ("id",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(String(500), info={"label": _l("Full name")})

@@ -118,6 +118,5 @@ def dates_in_order(new, first: str, last: str) -> list:
 
     a, b = new.get(first), new.get(last)
     if a is not None and b is not None and a > b:
-        return [(last, _l("%(last)s cannot be earlier than %(first)s", last=label(None, last),
-                          first=label(None, first)))]
+        return [(last, _l("cannot be earlier than «%(first)s»", first=label(None, first)))]
     return []

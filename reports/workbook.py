@@ -216,11 +216,12 @@ def write_table(
     """
     ws = workbook.add_worksheet(sheet_name(sheet, workbook.sheetnames))
     header_row = (1 if title else 0) + len(preamble)
-    for n, line in enumerate(preamble):
-        ws.write_string((1 if title else 0) + n, 0, line)
     first = header_row + 1
+    # Rows top to bottom (constant memory): the title, then the preamble, then the header.
     if title:
         ws.write_string(0, 0, title, formats.title)
+    for n, line in enumerate(preamble):
+        ws.write_string((1 if title else 0) + n, 0, line)
     # Header cells wrap at their longest word (or the set width): give the row every line it needs.
     lines = max((math.ceil(len(column.header) / max(column.width or 0,
                                                      max((len(w) for w in column.header.split()), default=1) + 2))
@@ -283,7 +284,6 @@ def print_setup(ws, header_row: int | None, *, landscape: bool = True) -> None:
     ws.fit_to_pages(1, 0)
     if header_row is not None:
         ws.repeat_rows(header_row)
-
 
 
 def _accounted(rows, columns, formats, widths, totals) -> Iterator[Sequence[Any]]:

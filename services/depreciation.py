@@ -32,7 +32,7 @@ GONE = (AssetStatus.written_off, AssetStatus.disposed)
 
 class AlreadyPosted(Refused):
     def __init__(self, month: date):
-        super().__init__(_l("Depreciation for %(month)s has already been posted.", month=f"{month:%m.%Y}"))
+        super().__init__(_l("Depreciation for %(month)s has already been posted.", month=month.strftime("%m.%Y")))
         self.month = month
 
 

@@ -9,7 +9,7 @@ the change log by the capture; kinds log their set-based writes with ``record_ch
 """
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable
+from collections.abc import Callable
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -58,19 +58,12 @@ def register(kind: Kind) -> Kind:
 
 
 def kind_of(document) -> Kind:
-    key = type(document).document_kind
-    if key not in KINDS:
-        _load_kinds()
-    return KINDS[key]
-
-
-def _load_kinds():
-    # Each kind registers itself when its service module is imported.
-    from . import fleet, fuel_month, transfers, write_off  # noqa: F401
+    """The registered kind of a document; each kind registers itself when its service module is imported
+    (services/document_kinds.py imports them all)."""
+    return KINDS[type(document).document_kind]
 
 
 def document_tables() -> set[str]:
-    _load_kinds()
     return {k.model.__tablename__ for k in KINDS.values()}
 
 
@@ -194,8 +187,7 @@ def request_reversal(session: Session, document, user, reason: str, day: date | 
 
 
 def target_of(session: Session, reversal: Reversal):
-    kind = KINDS.get(reversal.target_kind) or (_load_kinds() or KINDS[reversal.target_kind])
-    return session.get(kind.model, reversal.target_id)
+    return session.get(KINDS[reversal.target_kind].model, reversal.target_id)
 
 
 def _apply_reversal(session, reversal):

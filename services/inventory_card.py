@@ -11,7 +11,7 @@ def card_data(session: Session, asset: Asset, institution) -> dict:
     category = asset.category
     vehicle = session.scalars(select(Vehicle).where(Vehicle.asset_id == asset.id)).first()
     movements = []
-    for transfer, line in reversed(asset_transfers(session, asset.id)):
+    for transfer, _line in reversed(asset_transfers(session, asset.id)):
         movements.append({"number": str(transfer), "date": transfer.doc_date,
                           "place": str(transfer.to_room) if transfer.to_room else
                           (transfer.to_department.name if transfer.to_department else ""),

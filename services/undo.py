@@ -19,6 +19,7 @@ from models.changelog import SECRET, SKIPPED_FIELDS, plain, record_changes
 from models.registry import entity_labels
 
 from .audit import chunks, from_plain, new_batch
+from .document_kinds import documents
 
 CHUNK_SIZE = 2000
 SHOWN = 200
@@ -159,14 +160,12 @@ FINAL_REASONS = {
 def final_reasons(session: Session, batch_id: str) -> list[str]:
     """Why a batch may not be undone: it approved a document, wrote off or disposed of assets.
     Approval is final; an approved document is corrected by a reversing document."""
-    from .documents import FINAL_ACTIONS, document_tables
-
-    tables = document_tables()
+    tables = documents.document_tables()
     found = []
     rows = session.execute(select(ChangeLogEntry.action, ChangeLogEntry.entity, ChangeLogEntry.changes)
                            .where(ChangeLogEntry.batch_id == batch_id))
     for action, entity, changes in rows:
-        if action in FINAL_ACTIONS:
+        if action in documents.FINAL_ACTIONS:
             reason = FINAL_REASONS.get(action, FINAL_REASONS["approve"])
         elif entity in tables and (changes or {}).get("status", [None, None])[1] == "approved":
             reason = FINAL_REASONS["approve"]

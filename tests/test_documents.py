@@ -194,3 +194,14 @@ def test_costs_and_materials_are_entered_on_the_draft(client_as, approved, app):
         assert [(m.name, m.quantity, m.unit) for m in act.materials] == [("Лом", D("0.400"), "кг")]
     assert client_as(Role.accountant).post("/admin/writeoffact/extras/", data={
         "id": act_id, "what": "cost", "name": "x", "amount": "1"}).status_code == 403
+
+
+def test_inventory_card_is_offered_on_the_asset_and_on_each_line_of_its_act(client_as, approved):
+    viewer = client_as(Role.viewer)
+    asset_id = approved["assets"][0]
+    assert 'id="inventory-card"' in viewer.get(f"/admin/asset/details/?id={asset_id}").get_data(as_text=True)
+    act = viewer.get(f"/admin/writeoffact/details/?id={approved['act']}").get_data(as_text=True)
+    assert f"/admin/asset/card/?id={asset_id}" in act
+    card = viewer.get(f"/admin/asset/card/?id={asset_id}")
+    assert card.status_code == 200 and card.mimetype.endswith("spreadsheetml.sheet")
+    assert viewer.get("/admin/asset/card/?id=999999").status_code == 404

@@ -154,7 +154,7 @@ def test_soft_inventory_act_has_its_own_layout(printed):
 
 def _pdf_pages(pdf: Path) -> list[tuple[float, float]]:
     if shutil.which("pdfinfo"):
-        out = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], capture_output=True, text=True).stdout
+        out = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], capture_output=True, text=True, check=True).stdout
         return [(float(w), float(h)) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", out)]
     boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf.read_bytes())
     return [(float(w), float(h)) for w, h in boxes]
@@ -182,7 +182,7 @@ def test_libreoffice_prints_each_form_on_a4_one_page_wide(printed, tmp_path):
             assert (width > height) == (orientation == "landscape"), (path.stem, width, height)
         if shutil.which("pdftotext"):
             # One page wide: the first and the last column of the table are on the first page together.
-            text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
+            text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, check=True,
                                   text=True).stdout
             first, last = {"inventory": ("Инвентарный", "Остаточная"), "0504104": ("Наименование", "Заключение"),
                            "0504143": ("Наименование", "Причина"), "contracts": ("ИКЗ", "Дней до")}.get(

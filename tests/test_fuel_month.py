@@ -110,7 +110,7 @@ def test_unknown_cards_and_bad_cells_refuse_the_whole_file(ctx):
 def test_a_providers_own_headers_go_through_its_saved_mapping(ctx):
     f = fleet(ctx)
     odd = ("Когда;PAN;Точка;Номенклатура;Отпущено;Тариф;Итого к оплате\n"
-           f"01.03.2026 10:00;{f.card.number};АЗС 1;АИ-92;12,5;55,00;687,50\n").encode("utf-8")
+           f"01.03.2026 10:00;{f.card.number};АЗС 1;АИ-92;12,5;55,00;687,50\n").encode()
     with pytest.raises(Refused) as unmapped:
         import_statement(ctx, f.provider.id, odd, "odd.csv")
     assert "no column for" in " ".join(unmapped.value.messages())

@@ -7,7 +7,7 @@ Existing acts keep their signatories: each act's chair and members become a comm
 Revision ID: 0011_documents
 Revises: 0006_depreciation
 """
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from alembic import op
 import sqlalchemy as sa
@@ -184,7 +184,7 @@ def upgrade():
 
 def _move_data():
     bind = op.get_bind()
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     acts = bind.execute(sa.text("SELECT id, chair_id, year, number FROM write_off_act WHERE chair_id IS NOT NULL")).all()
     for act_id, chair_id, year, number in acts:
         commission_id = bind.execute(sa.text(

@@ -14,9 +14,10 @@ def office(app):
     with app.app_context():
         from models.changelog import begin_batch
         begin_batch(db.session, username="test")
-        f.employee(db.session, full_name="Смирнов Олег Петрович")
-        f.employee(db.session, full_name="Кузнецова Мария Ивановна")
-        f.employee(db.session, full_name="Попов Андрей Викторович")
+        chair = f.employee(db.session, full_name="Смирнов Олег Петрович")
+        members = [f.employee(db.session, full_name="Кузнецова Мария Ивановна"),
+                   f.employee(db.session, full_name="Попов Андрей Викторович")]
+        f.commission(db.session, chair=chair, members=members, order_number="15-од")
         for name in ("Монитор Samsung", "Монитор LG", "Монитор Acer"):
             f.asset(db.session, name=name)
         f.asset(db.session, name="Сервер Dell")
@@ -39,9 +40,7 @@ def test_clerk_drafts_head_approves_and_downloads(page_as, live_server, office, 
     page.fill("#act_date", "2026-11-20")
     page.select_option("#reason", "obsolescence")
     page.fill("#evidence_number", "ДВ-7")
-    page.select_option("#chair", label="Смирнов Олег Петрович (Специалист)")
-    page.select_option("#members", label=["Кузнецова Мария Ивановна (Специалист)",
-                                          "Попов Андрей Викторович (Специалист)"])
+    page.select_option("#commission", label="Комиссия по поступлению и выбытию активов (№ 15-од от 12.01.2026)")
     page.fill("#condition", "Не включается")
     page.fill("#conclusion", "Ремонт нецелесообразен")
     page.click("#create-draft")
