@@ -27,7 +27,9 @@ CENTI = Decimal("0.01")
 def litres(value) -> Decimal | None:
     if value is None or value == "":
         return None
-    return Decimal(str(value)).quantize(CENTI, rounding=ROUND_HALF_UP)
+    if value.__class__ is not Decimal:
+        value = Decimal(str(value))
+    return value.quantize(CENTI, rounding=ROUND_HALF_UP)
 
 
 class Litres(TypeDecorator):

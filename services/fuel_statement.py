@@ -91,7 +91,19 @@ _DATETIME_FORMATS = ["%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M:%S",
                      "%d.%m.%y %H:%M", "%d.%m.%Y", "%Y-%m-%d"]
 
 
+_RU_DATETIME = re.compile(r"(\d\d)\.(\d\d)\.(\d{4}) (\d\d):(\d\d)(?::(\d\d))?")
+
+
 def _datetime(value) -> datetime:
+    if isinstance(value, str):  # the usual «dd.mm.yyyy hh:mm[:ss]» read without strptime (a year is 50 000 lines)
+        found = _RU_DATETIME.fullmatch(value.strip())
+        if found:
+            day, month, year, hour, minute, second = found.groups()
+            try:
+                return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
+            except ValueError:
+                raise CellError(_l("not a date and time (expected dd.mm.yyyy hh:mm): %(value)s", value=value)) \
+                    from None
     if isinstance(value, datetime):
         return value.replace(microsecond=0)
     if isinstance(value, date):
@@ -322,7 +334,7 @@ def import_statement(session, provider_id: int, data: bytes, filename: str = "",
         ids.update(session.execute(select(FuelTransaction.fingerprint, FuelTransaction.id)
                                    .where(FuelTransaction.fingerprint.in_(keys[start:start + CHUNK]))).all())
     record_changes(session, "import", FuelTransaction.__tablename__, {
-        ids[r["fingerprint"]]: {"occurred_at": [None, f"{r['occurred_at']:%Y-%m-%dT%H:%M:%S}"],
+        ids[r["fingerprint"]]: {"occurred_at": [None, r["occurred_at"].isoformat()],
                                 "litres": [None, str(r["litres"])], "card_id": [None, r["card_id"]],
                                 "waybill_id": [None, r["waybill_id"]]}
         for r in new_rows if r["fingerprint"] in ids})
