@@ -85,7 +85,7 @@ class TransportRequestView(ImportMixin, SecuredModelView):
     form_columns = ("requester", "trip_date", "starts_at", "ends_at", "route", "purpose", "passengers", "vehicle",
                     "driver", "status")
     column_export_list = ("number",) + form_columns
-    column_default_sort = ("trip_date", True)
+    column_default_sort = [("trip_date", True), ("starts_at", True)]  # the latest first
     endpoint_operations = {"ask_view": "read", "assign_view": "write", "board_view": "read"}
 
     def details_extras(self, model):
@@ -195,7 +195,6 @@ class CloseForm(FlaskForm):
 
 
 class WaybillView(ImportMixin, SecuredModelView):
-    allow_create = False
     allow_delete = False
     column_list = ("number", "year", "status", "valid_from", "valid_to", "vehicle", "driver", "odometer_out",
                    "odometer_in", "fuel_out", "fuel_received", "fuel_in", "norm_l", "actual_l")
@@ -249,6 +248,11 @@ class WaybillView(ImportMixin, SecuredModelView):
             tools = tools + [ListTool(id="issue-tool", label=_l("Issue a waybill"), url=url_for(".issue_view"),
                                       icon="fa-plus")]
         return tools
+
+    @expose("/new/", methods=("GET", "POST"))
+    def create_view(self):
+        """«Create» issues a waybill: the next number of the series, continuity from the previous one."""
+        return self.issue_view()
 
     @expose("/issue/", methods=("GET", "POST"))
     def issue_view(self):
