@@ -146,7 +146,7 @@ def reconcile(session, year: int, month: int, tolerance_pct: Decimal | None = No
             found["over_norm"].append(Problem("over_norm", _l(
                 "waybill %(doc)s, %(plate)s: %(actual)s l used against a norm of %(norm)s l (+%(over)s %%, "
                 "tolerated %(tol)s %%)", doc=doc, plate=row.plate, actual=_fmt(row.actual_l), norm=_fmt(row.norm_l),
-                over=over, tol=tolerance), None, row.id, row.vehicle_id))
+                over=str(over).replace(".", ","), tol=f"{tolerance:g}".replace(".", ",")), None, row.id, row.vehicle_id))
         statement = received.get(row.id, Decimal("0.00"))
         if statement and statement != (row.fuel_received or 0):
             found["received_differs"].append(Problem("received_differs", _l(
