@@ -162,3 +162,14 @@ def test_month_close_totals_act_and_reopen(ctx):
     logged = ctx.query(ChangeLogEntry).filter_by(entity="fuel_month", entity_id=record.id).all()
     assert any("reopen_reason" in (e.changes or {}) for e in logged)
     assert ctx.get(Waybill, w1.id).status.value == "approved"
+
+
+def test_the_act_takes_the_61n_form_when_the_institution_uses_it(ctx):
+    from models import FormFamily
+
+    factories.institution(ctx, form_family=FormFamily.f61n)
+    f = fleet(ctx)
+    w = fl.issue_waybill(ctx, f.clerk, f.vehicle.id, f.driver.id, date(2026, 4, 1), fuel_out=Decimal("20"))
+    fl.close_waybill(ctx, w, f.clerk, odometer_in=10050, fuel_in=Decimal("16"))
+    act = fm.act_of(ctx, fm.close_month(ctx, 2026, 4, f.clerk))
+    assert (act.okud, [line.litres for line in act.lines]) == ("0510460", [Decimal("4.00")])
