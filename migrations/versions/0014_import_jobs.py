@@ -1,7 +1,7 @@
 """import jobs and saved mappings
 
-Revision ID: 0007_import_jobs
-Revises: 0006_depreciation
+Revision ID: 0014_import_jobs
+Revises: 0011_documents
 Create Date: 2026-12-02 00:10:08.336007
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_import_jobs'
-down_revision = '0006_depreciation'
+revision = '0014_import_jobs'
+down_revision = '0011_documents'
 branch_labels = None
 depends_on = None
 
