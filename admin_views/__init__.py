@@ -3,6 +3,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
+from models.phones import SimCard
 from extensions import TRANSLATIONS, csp_nonce, login_manager
 from models import (Asset, AssetCategory, Building, ChangeLogEntry, Commission, Contract, Department, Employee, FuelCard,
                     Institution, Reversal, Room, Supplier, Transfer, User, Vehicle, WriteOffAct, db)
@@ -14,6 +15,7 @@ from .contracts import ContractView, SupplierView
 from .dashboard import DashboardView
 from .documents import CommissionView, InstitutionView, ReversalView
 from .org import AssetCategoryView, DepartmentView, EmployeeView
+from .phones import SimCardView
 from .premises import BuildingView, RoomView
 from .reports import ContractsRegisterView, InventoryListView, ResponsibleAssetsView
 from .transfers import TransferView
@@ -41,6 +43,7 @@ MODEL_VIEWS = [
     (FuelCardView, FuelCard, TRANSPORT, "fuelcard"),
     (ContractView, Contract, CONTRACTS, "contract"),
     (SupplierView, Supplier, CONTRACTS, "supplier"),
+    (SimCardView, SimCard, CONTRACTS, "simcard"),
     (BuildingView, Building, PREMISES, "building"),
     (RoomView, Room, PREMISES, "room"),
     (DepartmentView, Department, REFERENCE, "department"),
