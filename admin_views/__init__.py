@@ -3,6 +3,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
+from models.phones import SimCard
 from extensions import TRANSLATIONS, csp_nonce, login_manager
 from models import (Asset, AssetCategory, Building, ChangeLogEntry, Commission, Contract, Department, Employee, FleetSettings,
                     FuelCard, FuelMonth, FuelNorm, FuelTransaction, FuelWriteOff, Institution, Reversal, Room, Supplier,
@@ -17,6 +18,7 @@ from .documents import CommissionView, InstitutionView, ReversalView
 from .fleet import (FleetSettingsView, FuelMonthView, FuelNormView, FuelTransactionView, FuelWriteOffView,
                     TransportRequestView, WaybillView)
 from .org import AssetCategoryView, DepartmentView, EmployeeView
+from .phones import SimCardView
 from .premises import BuildingView, RoomView
 from .reports import ContractsRegisterView, InventoryListView, ResponsibleAssetsView
 from .transfers import TransferView
@@ -51,6 +53,7 @@ MODEL_VIEWS = [
     (FleetSettingsView, FleetSettings, TRANSPORT, "fleetsettings"),
     (ContractView, Contract, CONTRACTS, "contract"),
     (SupplierView, Supplier, CONTRACTS, "supplier"),
+    (SimCardView, SimCard, CONTRACTS, "simcard"),
     (BuildingView, Building, PREMISES, "building"),
     (RoomView, Room, PREMISES, "room"),
     (DepartmentView, Department, REFERENCE, "department"),

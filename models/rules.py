@@ -22,7 +22,8 @@ Problem = tuple[str | None, object]  # (attribute or None for the record, lazy m
 class Refused(Exception):
     """A service or rule refuses a change; ``problems`` are (field, message) pairs. Nothing was written."""
 
-    def __init__(self, problems: Iterable[Problem] | object, field: str | None = None):
+    def __init__(self, problems: Iterable[Problem] | object, field: str | None = None, model=None):
+        self.model = model  # whose fields the problems name (their labels come from its registry entry)
         if isinstance(problems, (list, tuple)) and all(isinstance(p, tuple) and len(p) == 2 for p in problems):
             self.problems = list(problems)
         else:  # one message
@@ -34,9 +35,9 @@ class Refused(Exception):
 
     def messages(self, label=None) -> list[str]:
         """«Field: message» for each problem; ``label(field)`` names a field."""
-        from .labels import field_label
+        from .registry import label as registry_label
 
-        label = label or field_label
+        label = label or (lambda f: registry_label(self.model, f))
         return [f"{label(f)}: {m}" if f else str(m) for f, m in self.problems]
 
 
@@ -113,7 +114,7 @@ def enforce(model, old: Mapping | None, new: Mapping, through: str | None = None
     """The record after the change (normalised, derived values set), or ``Refused`` with every problem."""
     new, problems = judge(model, old, new, through, session)
     if problems:
-        raise Refused(problems)
+        raise Refused(problems, model=model)
     return new
 
 

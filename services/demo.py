@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import func, select
 from stdnum.ru.inn import calc_company_check_digit, calc_personal_check_digits
 
+from models.phones import SimCard, SimCardStatus
 from models import (Asset, AssetCategory, AssetStatus, Building, Contract, ContractKind, ContractStatus,
                     Department, Employee, FuelCard, FuelCardStatus, FuelType, ProcurementMethod, PropertyKind,
                     RightOfUse, Role, Room, Supplier, Transfer, User, Vehicle, VehicleStatus, WriteOffAct)
@@ -628,6 +629,7 @@ class _Seeder:
         self.write_assets()
         self.write_vehicles()
         self.write_fuel_cards()
+        self.write_sim_cards()
         self.make_users()
         clerk = next(u for u, _ in self.users if u.role is Role.clerk)
         return self.summary() + seed_fleet_month(self.s, self.rng, self.today, self.vehicles, self.employees, clerk)
@@ -1129,6 +1131,21 @@ class _Seeder:
         self.flush(cards)
         self.fuel_cards = cards
 
+    def write_sim_cards(self) -> None:
+        """Service SIM cards: heads of departments and drivers hold one on the communications contract."""
+        rng = self.rng
+        operator = next((c for c in self.contracts if c.kind is ContractKind.communications), None)
+        holders = sorted({*self.heads.values(), *self.drivers}, key=lambda e: e.id)
+        cards = [SimCard(phone=f"+7912{n:07d}", operator_id=(operator.supplier_id if operator else
+                                                           next(iter(self.suppliers.values())).id),
+                         contract_id=operator.id if operator else None, holder_id=holder.id,
+                         tariff=rng.choice(("Корпоративный", "Корпоративный безлимит")),
+                         monthly_limit=Decimal(rng.choice((300, 500, 800))), issued_on=self.today - timedelta(
+                             days=rng.randint(30, 900)), status=SimCardStatus.active)
+                 for n, holder in enumerate(holders, start=1000001)]
+        self.flush(cards)
+        self.sim_cards = cards
+
     def make_users(self) -> None:
         by = self.by_position
         people = {
@@ -1179,6 +1196,7 @@ class _Seeder:
             f"Assets: {len(self.assets)}" + (f" ({status_text})" if status_text else ""),
             f"Vehicles: {len(self.vehicles)}",
             f"Fuel cards: {len(self.fuel_cards)}",
+            f"SIM cards: {len(self.sim_cards)}",
             "Due within 30 days: " + ", ".join(f"{k} {n}" for k, n in deadlines.items()),
             f"Users: {len(self.users)} (change these passwords before real use)",
         ]

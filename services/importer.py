@@ -19,8 +19,7 @@ from models import utcnow
 from models.changelog import audit_context, plain, record_changes
 from models.kinds import column_kind
 from models.checks import CheckError
-from models.labels import field_label
-from models.registry import column_info, entities
+from models.registry import column_info, entities, label
 from models.rules import Refused, judge
 
 from . import import_mappings
@@ -45,6 +44,7 @@ class Field:
 
     def bind(self, model):
         mapper = model.__mapper__
+        self.model = model
         self.target = None
         if self.name in mapper.relationships:
             rel = mapper.relationships[self.name]
@@ -69,8 +69,7 @@ class Field:
 
     @property
     def label(self):
-        # The column's own label where the model declares one (models.registry), else the glossary's.
-        return self.column.info.get("label") or field_label(self.name)
+        return label(self.model, self.name)
 
     def parse_enum(self, raw):
         if self._enum is None:  # built on first use, inside the app, where both languages' labels are known

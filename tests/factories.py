@@ -3,6 +3,7 @@ import itertools
 from datetime import date
 from decimal import Decimal
 
+from models.phones import SimCard
 from models import (Asset, AssetCategory, AssetStatus, Building, Contract, ContractKind, ContractStatus, Department,
                     Employee, FuelCard, FuelType, ProcurementMethod, PropertyKind, Room, Supplier, Vehicle)
 
@@ -116,6 +117,16 @@ def institution(session, **kw):
         "head": head, "chief_accountant": chief, "form_family": FormFamily.f52n, **kw}))
 
 
+def sim_card(session, **kw):
+    n = _n()
+    if "operator" not in kw:
+        kw["operator"] = supplier(session)
+    if "holder" not in kw:
+        kw["holder"] = employee(session)
+    return _save(session, SimCard(**{"phone": f"+7912{n:07d}", "tariff": "Корпоративный",
+                                     "monthly_limit": Decimal("500.00"), **kw}))
+
+
 # One factory per registered entity: the registry-driven tests (smoke, rule × path, export, import) read these.
 def transport_request(session, **kw):
     """A request for a trip on 10.03.2026 9:00–12:00; assigned when given a vehicle and a driver."""
@@ -175,7 +186,8 @@ def _clashing_start(record):
 
 
 FACTORIES = {Department: department, Employee: employee, AssetCategory: category, Building: building, Room: room,
-             Supplier: supplier, Contract: contract, Asset: asset, Vehicle: vehicle, FuelCard: fuel_card}
+             Supplier: supplier, Contract: contract, Asset: asset, Vehicle: vehicle, FuelCard: fuel_card,
+             SimCard: sim_card}
 
 
 def _fleet_factories():
@@ -204,6 +216,8 @@ INVALID = {
             ({"status": AssetStatus.written_off}, {"notes": "правка"}, "status")],
     Vehicle: [({"registered_on": date(2024, 5, 1)}, {"deregistered_on": date(2024, 4, 1)}, "deregistered_on")],
     FuelCard: [({}, {"monthly_limit_l": -10}, "monthly_limit_l")],
+    SimCard: [({}, {"phone": "+7 912 123"}, "phone"), ({}, {"monthly_limit": Decimal("-1.00")}, "monthly_limit"),
+              ({}, {"holder_id": None}, "holder_id")],
 }
 
 

@@ -2,7 +2,7 @@
 transactions, fuel months and the fuel write-off act; the driver's licence issue date
 
 Revision ID: 0017_fleet
-Revises: 0014_import_jobs
+Revises: 0015_sim_cards
 Create Date: 2026-12-02 00:33:50.845245
 
 """
@@ -15,7 +15,7 @@ import models.types
 
 # revision identifiers, used by Alembic.
 revision = '0017_fleet'
-down_revision = '0014_import_jobs'
+down_revision = '0015_sim_cards'
 branch_labels = None
 depends_on = None
 
