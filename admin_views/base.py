@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from models import ChangeLogEntry, LabeledEnum, db
 from models.kinds import column_kind
 from models.labels import FIELD_LABELS
-from models.registry import entity_labels
+from models.registry import entity_labels, label
 from models.rules import column_checks
 from services.display import display, display_date, display_datetime, display_money
 from services.references import referrers
@@ -198,7 +198,8 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
         check_declarations(self, model)  # before Flask-Admin reads them: a clear message, at start-up
         one, many = entity_labels(model.__tablename__)
         kwargs.setdefault("name", many)
-        self.column_labels = {**FIELD_LABELS, **(self.column_labels or {})}
+        declared = {attr.key: label(model, attr.key) for attr in model.__mapper__.attrs}
+        self.column_labels = {**FIELD_LABELS, **declared, **(self.column_labels or {})}
         self._enum_choices(model)
         self._declared_checks(model)
         self._declared_pickers(model)

@@ -227,3 +227,12 @@ def mask_card_number(value):
     """Not a check: "•••• 1234" (last 4 digits) for lists; "" when there are no digits."""
     digits = re.sub(r"\D", "", value or "")
     return f"•••• {digits[-4:]}" if digits else ""
+
+
+def check_phone(value):
+    """Russian phone number as +7XXXXXXXXXX: 11 digits starting 7 or 8 (the trunk prefix 8 becomes +7);
+    spaces, brackets and dashes dropped (Российская система и план нумерации, приказ Минцифры № 113)."""
+    digits = re.sub(r"[\s()\-+]", "", _clean(value))
+    if not digits.isascii() or not digits.isdigit() or len(digits) != 11 or digits[0] not in "78":
+        raise CheckError(_l("must be 11 digits: +7 and the 10-digit number"))
+    return "+7" + digits[1:]

@@ -1,6 +1,6 @@
 """Ranges of numeric columns, declared next to them as ``info`` and enforced twice: forms refuse a value
 outside with a field message (admin_views.fields), and the database refuses it with a CHECK constraint
-(derived here, so the two never disagree; migration 0017 creates them).
+(derived here, so the two never disagree; migration 0019 creates them).
 
 Amounts, quantities, areas and capacities can't be negative; years and floors stay plausible.
 """

@@ -24,7 +24,8 @@ Problem = tuple[str | None, object]  # (attribute or None for the record, lazy m
 class Refused(Exception):
     """A service or rule refuses a change; ``problems`` are (field, message) pairs. Nothing was written."""
 
-    def __init__(self, problems: Iterable[Problem] | object, field: str | None = None):
+    def __init__(self, problems: Iterable[Problem] | object, field: str | None = None, model=None):
+        self.model = model  # whose fields the problems name (their labels come from its registry entry)
         if isinstance(problems, (list, tuple)) and all(isinstance(p, tuple) and len(p) == 2 for p in problems):
             self.problems = list(problems)
         else:  # one message
@@ -36,9 +37,9 @@ class Refused(Exception):
 
     def messages(self, label=None) -> list[str]:
         """«Field: message» for each problem; ``label(field)`` names a field."""
-        from .labels import field_label
+        from .registry import label as registry_label
 
-        label = label or field_label
+        label = label or (lambda f: registry_label(self.model, f))
         return [f"{label(f)}: {m}" if f else str(m) for f, m in self.problems]
 
 
@@ -58,8 +59,13 @@ def values_of(obj) -> dict:
     return {attr.key: state.attrs[attr.key].value for attr in obj.__mapper__.column_attrs}
 
 
-def judge(model, old: Mapping | None, new: Mapping, through: str | None = None) -> tuple[dict, list[Problem]]:
-    """(the record after the change, normalised and with derived values; problems). Writes nothing."""
+def judge(model, old: Mapping | None, new: Mapping, through: str | None = None,
+          session=None) -> tuple[dict, list[Problem]]:
+    """(the record after the change, normalised and with derived values; problems). Writes nothing.
+
+    A model's ``rules_among(session, old, new, through)`` — rules that read other records (a vehicle's
+    previous waybill, double bookings) — runs once the record's own rules pass, on ``session`` or the
+    application's session."""
     new = dict(new)
     problems: list[Problem] = []
     for attr, check in column_checks(model).items():
@@ -79,6 +85,12 @@ def judge(model, old: Mapping | None, new: Mapping, through: str | None = None) 
     derive = getattr(model, "derive", None)
     if not problems and derive is not None:
         new.update(derive(old, new))
+    among = getattr(model, "rules_among", None)
+    if not problems and among is not None:
+        if session is None:
+            from .base import db
+            session = db.session
+        problems.extend(among(session, old, new, through))
     return new, problems
 
 
@@ -133,11 +145,11 @@ def _out_of_type(column, value):
     return None
 
 
-def enforce(model, old: Mapping | None, new: Mapping, through: str | None = None) -> dict:
+def enforce(model, old: Mapping | None, new: Mapping, through: str | None = None, session=None) -> dict:
     """The record after the change (normalised, derived values set), or ``Refused`` with every problem."""
-    new, problems = judge(model, old, new, through)
+    new, problems = judge(model, old, new, through, session)
     if problems:
-        raise Refused(problems)
+        raise Refused(problems, model=model)
     return new
 
 

@@ -1,6 +1,6 @@
 """Cell values the way clerks type them, turned into column values; each parser raises CellError."""
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from flask import has_app_context
@@ -155,6 +155,25 @@ def to_date(value) -> date:
         except ValueError:
             continue
     raise CellError(_l("not a date (expected dd.mm.yyyy): %(value)s", value=raw))
+
+
+def to_time(value) -> time:
+    """A time of day: an Excel time, ``9:00`` / ``09:00:00``, or Excel's fraction of a day."""
+    if isinstance(value, datetime):
+        return value.time().replace(microsecond=0)
+    if isinstance(value, time):
+        return value
+    if isinstance(value, timedelta):
+        return (datetime.min + value).time()
+    if isinstance(value, float) and 0 <= value < 1:
+        return (datetime.min + timedelta(seconds=round(value * 86400))).time()
+    raw = text(value)
+    for fmt in ("%H:%M", "%H:%M:%S", "%H.%M"):
+        try:
+            return datetime.strptime(raw, fmt).time()
+        except ValueError:
+            continue
+    raise CellError(_l("not a time (expected hh:mm): %(value)s", value=raw))
 
 
 _YES = {"да", "yes", "y", "1", "true", "истина", "д", "+", "x", "✓"}

@@ -2,13 +2,13 @@
 
 The same ranges as the columns' ``info`` (models/limits.py), which the forms enforce with a field message.
 
-Revision ID: 0017_value_ranges
-Revises: 0016_sessions
+Revision ID: 0019_value_ranges
+Revises: 0018_sessions
 """
 from alembic import op
 
-revision = '0017_value_ranges'
-down_revision = '0016_sessions'
+revision = '0019_value_ranges'
+down_revision = '0018_sessions'
 branch_labels = None
 depends_on = None
 

@@ -1,13 +1,13 @@
 """sessions that end (a per-user generation in every cookie) and the throttle per client address
 
-Revision ID: 0016_sessions
-Revises: 0014_import_jobs
+Revision ID: 0018_sessions
+Revises: 0017_fleet
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0016_sessions'
-down_revision = '0014_import_jobs'
+revision = '0018_sessions'
+down_revision = '0017_fleet'
 branch_labels = None
 depends_on = None
 
