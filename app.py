@@ -2,8 +2,9 @@
 import os
 from pathlib import Path
 
-from flask import Flask, g, has_request_context, redirect, request, session, url_for
+from flask import Flask, g, has_request_context, jsonify, redirect, request, session, url_for
 from flask_login import current_user
+from sqlalchemy import text
 
 from extensions import HERE, TRANSLATIONS, babel, csp_nonce, csrf, login_manager, migrate
 from models import db
@@ -56,9 +57,20 @@ def create_app(config: dict | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=25 * 1024 * 1024,
         FLASK_ADMIN_SWATCH="default",
+        # Background jobs (services/jobs.py): Redis when REDIS_URL is set, else the web process's own queue.
+        REDIS_URL=os.environ.get("REDIS_URL") or None,
+        JOBS_KEEP_HOURS=float(os.environ.get("JOBS_KEEP_HOURS", "72")),
+        EXPORT_JOB_ROWS=int(os.environ.get("EXPORT_JOB_ROWS", "10000")),
+        IMPORT_JOB_ROWS=int(os.environ.get("IMPORT_JOB_ROWS", "5000")),
     )
     if config:
         app.config.update(config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # Short queries from many clerks: no parallel workers (starting them cost seconds on a busy 2-core host)
+        # and no JIT compilation (it costs more than the queries it would speed up).
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.setdefault("connect_args", {"options": "-c max_parallel_workers_per_gather=0 -c jit=off"})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if not app.config["SECRET_KEY"]:
         if not (app.debug or app.testing):
             raise RuntimeError(
@@ -75,7 +87,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     from admin_views import init_admin
     from cli import register_cli
+    from services.jobs import init_jobs
 
+    init_jobs(app)
     init_admin(app)
     register_cli(app)
 
@@ -84,6 +98,7 @@ def create_app(config: dict | None = None) -> Flask:
         # Everything one request changes shares one change-log batch and names its author.
         user = current_user if current_user and current_user.is_authenticated else None
         begin_batch(db.session, user=user)
+        request.environ["khozchast.user"] = user.username if user else "-"  # gunicorn's access log names them
 
     @app.after_request
     def security_headers(response):
@@ -95,6 +110,24 @@ def create_app(config: dict | None = None) -> Flask:
     @app.route("/")
     def root():
         return redirect(url_for("admin.index"))
+
+    @app.route("/healthz")
+    def healthz():
+        """For the load balancer and monitoring: the database answers, and the job broker when there is one."""
+        from services.jobs import queue_of
+
+        checks = {"database": "ok"}
+        try:
+            db.session.execute(text("SELECT 1"))
+        except Exception as exc:
+            checks["database"] = type(exc).__name__
+        if app.config.get("REDIS_URL"):
+            try:
+                checks["broker"] = "ok" if queue_of(app).ping() else "no answer"
+            except Exception as exc:
+                checks["broker"] = type(exc).__name__
+        healthy = all(v == "ok" for v in checks.values())
+        return jsonify(status="ok" if healthy else "failing", **checks), 200 if healthy else 503
 
     @app.route("/favicon.ico")
     def favicon():

@@ -1,4 +1,5 @@
-"""Command-line commands: ``flask --app app seed-demo``, ``create-user``, ``depreciation``."""
+"""Command-line commands: ``flask --app app seed-demo``, ``create-user``, ``depreciation``, ``jobs-worker``,
+``backup``, ``restore``."""
 import click
 from flask import Flask
 
@@ -59,6 +60,43 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Depreciation for {first:%Y-%m} posted: {result.assets} assets, total {result.total}; "
                    f"moved to off-balance account 21: {result.moved_off_balance}; batch {result.batch_id}.")
+
+    @app.cli.command("jobs-worker")
+    @click.option("--workers", default=1, show_default=True, help="Jobs run at once by this process (threads).")
+    def jobs_worker_command(workers):
+        """Take background jobs from the queue (Redis when REDIS_URL is set) until stopped (Ctrl+C, SIGTERM)."""
+        from services.jobs import queue_of
+
+        queue = queue_of(app)
+        if queue.huey.immediate:
+            raise click.ClickException("JOBS_MODE=immediate runs jobs where they are queued; no worker needed.")
+        click.echo(f"Taking jobs from {'Redis' if app.config.get('REDIS_URL') else 'the local queue file'} "
+                   f"with {workers} worker(s).")
+        queue.huey.create_consumer(workers=workers, worker_type="thread", periodic=False).run()
+
+    @app.cli.command("backup")
+    @click.argument("target", type=click.Path(dir_okay=False, writable=True))
+    def backup_command(target):
+        """Write a consistent copy of the database to TARGET (SQLite: online backup; PostgreSQL: pg_dump -Fc)."""
+        from services.backup import backup
+
+        backup(db.engine.url, target)
+        click.echo(f"Backup written to {target}.")
+
+    @app.cli.command("restore")
+    @click.argument("source", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--yes", is_flag=True, help="Do not ask: replace the database's contents.")
+    def restore_command(source, yes):
+        """Replace the database's contents with the backup SOURCE (stop the web and job workers first)."""
+        from services.backup import restore
+
+        if not yes:
+            click.confirm(f"Replace everything in {db.engine.url.render_as_string(hide_password=True)} "
+                          f"with {source}?", abort=True)
+        db.session.remove()
+        db.engine.dispose()
+        restore(db.engine.url, source)
+        click.echo(f"Restored from {source}.")
 
     @app.cli.command("sweep-imports")
     def sweep_imports_command():

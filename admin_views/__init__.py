@@ -18,6 +18,7 @@ from .documents import CommissionView, InstitutionView, ReversalView
 from .errors import register_error_pages
 from .fleet import (FleetSettingsView, FuelMonthView, FuelNormView, FuelTransactionView, FuelWriteOffView,
                     TransportRequestView, WaybillView)
+from .jobs import DepreciationRunView, JobsView
 from .org import AssetCategoryView, DepartmentView, EmployeeView
 from .phones import SimCardView
 from .premises import BuildingView, RoomView
@@ -91,6 +92,9 @@ def init_admin(app) -> Admin:
     for view_class, model, category, endpoint in ADMINISTRATION_VIEWS:
         admin.add_view(view_class(model, db, category=category, endpoint=endpoint))
     admin.add_view(UndoView(name=_l("Undo batch"), endpoint="undo", url="/admin/undo"))
+    admin.add_view(JobsView(name=_l("My jobs"), endpoint="jobs", url="/admin/jobs"))
+    admin.add_view(DepreciationRunView(name=_l("Post depreciation"), endpoint="depreciation_run",
+                                       url="/admin/jobs/depreciation"))
     admin.add_view(LoginView(name=_l("Log in"), endpoint="login", url="/admin/login"))
     admin.add_view(LogoutView(name=_l("Log out"), endpoint="logout", url="/admin/logout"))
     return admin

@@ -1,5 +1,7 @@
 """Fixed assets: the list clerks live in."""
-from models import LOCKED_STATUSES, Asset
+from sqlalchemy.orm import selectinload
+
+from models import LOCKED_STATUSES, Asset, Room
 from models.assets import residual_value_sql
 
 from . import pickers
@@ -18,6 +20,7 @@ class AssetView(ImportMixin, TransferActionMixin, WriteOffAssetMixin, SecuredMod
                            "room", "supplier", "contract", "written_off_on", "write_off_act", "disposed_on",
                            "disposal_document", "notes", "created_at", "updated_at")
     column_searchable_list = ("inventory_number", "name", "serial_number")
+    search_exact = ("inventory_number", "serial_number")  # a scanned label goes straight to its index
     column_sortable_list = ("inventory_number", "name", ("category", "category.name"), "status", "book_value",
                             ("responsible", "responsible.full_name"), ("department", "department.name"),
                             "commissioned_on")
@@ -38,5 +41,9 @@ class AssetView(ImportMixin, TransferActionMixin, WriteOffAssetMixin, SecuredMod
     column_default_sort = "inventory_number"
     # Lists load their related rows with the page, not one query per row.
     column_auto_select_related = True
+    def get_query(self):
+        # A room shows as «building / number»: its building comes with the page query, not one query per row.
+        return super().get_query().options(selectinload(Asset.room).joinedload(Room.building))
+
     # Write-off statuses are set only through a write-off act.
     bulk_edit_excluded_choices = {"status": tuple(s.value for s in LOCKED_STATUSES)}

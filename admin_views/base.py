@@ -33,6 +33,7 @@ from services.references import referrers
 
 from .bulk_edit import BulkEditMixin
 from .export import ExportMixin
+from .fastlist import FastListMixin
 from . import pickers
 from .fields import (MAX_YEAR, MIN_YEAR, Checked, CleanForm, MoneyField, NumberField, PickerField,
                      RecordSelectField, RussianDateField, WholeNumberField)
@@ -177,7 +178,7 @@ def filter_value_ok(flt, value: str) -> bool:
 
 
 class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, OptimisticLockMixin, HistoryMixin,
-                       ListTools, RuleSetMixin, ModelView):
+                       ListTools, RuleSetMixin, FastListMixin, ModelView):
     """Flask-Admin's SQLAlchemy view, secured and localised. Subclasses declare columns only."""
 
     form_base_class = ModelForm  # CSRF token on every form, delete and action

@@ -11,6 +11,7 @@ from .imports import ImportMixin
 class SupplierView(ImportMixin, SecuredModelView):
     column_list = ("short_name", "inn", "kpp", "ogrn", "phone", "email", "contact_person")
     column_searchable_list = ("short_name", "full_name", "inn")
+    search_exact = ("inn",)
     column_sortable_list = ("short_name", "inn")
     column_filters = ("kpp",)
     form_columns = ("full_name", "short_name", "inn", "kpp", "ogrn", "address", "contact_person",
@@ -23,6 +24,7 @@ class ContractView(ImportMixin, SecuredModelView):
     column_list = ("number", "signed_on", "supplier", "subject", "kind", "amount", "starts_on", "ends_on",
                    "status", "responsible")
     column_searchable_list = ("number", "subject", "ikz")
+    search_exact = ("number",)
     column_sortable_list = ("number", "signed_on", ("supplier", "supplier.short_name"), "kind", "amount",
                             "starts_on", "ends_on", "status")
     column_filters = ("status", "kind", "procurement_method", pickers.by(Contract.supplier_id),

@@ -7,9 +7,12 @@ from flask_admin.contrib.sqla import filters
 from flask_babel import lazy_gettext as _l
 
 from models import db
+from models.tally import compact, ledger_rows
 from services.dashboard import Not, assets_by_status, deadline_limit, deadlines, vehicles_to_deregister
 
 from .base import RoleAccess
+
+COMPACT_ABOVE = 500  # ledger rows of the assets-by-status figures before they are folded
 
 DEADLINE_TITLES = {
     "osago": _l("OSAGO policies expiring"),
@@ -66,6 +69,9 @@ class DashboardView(RoleAccess, AdminIndexView):
     @expose("/")
     def index(self):
         today = date.today()
+        if ledger_rows(db.session) > COMPACT_ABOVE:
+            with db.engine.begin() as connection:  # its own short transaction
+                compact(connection)
         by_status = assets_by_status(db.session)
         items = [(DEADLINE_TITLES[d.key], d.count, self.deadline_url(d, today)) for d in deadlines(db.session, today)]
         from models import Vehicle, VehicleStatus

@@ -7,7 +7,7 @@ the file name. Exporting is reading, so everyone who may read a list may export 
 """
 from datetime import date, datetime
 
-from flask import Response, flash, has_request_context, redirect, request, url_for
+from flask import Response, current_app, flash, has_request_context, redirect, request, url_for
 from flask_admin.actions import action
 from flask_admin.base import expose
 from flask_admin.helpers import get_redirect_target
@@ -19,10 +19,14 @@ from models.kinds import column_kind
 from reports.list_export import Field, fill_table, stream_objects, stream_rows
 from reports.workbook import Column, content_disposition, export_filename, workbook_chunks
 
+from services.jobs import handler as jobs_handler
+
+from .fastlist import capped_count
 from .selection import Selection
 from .tools import ListTool
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_JOB_ROWS = 10_000  # lists longer than this export as a job (config EXPORT_JOB_ROWS; 0: never)
 
 
 def local_time(value: datetime) -> datetime:
@@ -60,7 +64,28 @@ class ExportMixin:
         if export_type not in self.export_types:
             flash(gettext("Export type %(type)s is not supported.", type=export_type), "error")
             return redirect(get_redirect_target() or self.get_url(".index_view"))
-        return self.xlsx_response(Selection(self, None).query())  # everything the list found
+        query = Selection(self, None).query()  # everything the list found
+        # A big list is written by a job (a 1M-row file takes a minute, past any request timeout).
+        limit = int(current_app.config.get("EXPORT_JOB_ROWS", EXPORT_JOB_ROWS))
+        key = getattr(self.model, self._primary_key)
+        if limit and capped_count(query.order_by(None).enable_eagerloads(False), limit, key).kind == "capped":
+            return self.export_as_job()
+        return self.xlsx_response(query)
+
+    def export_as_job(self):
+        from flask_login import current_user
+
+        from models import db
+        from services import jobs
+
+        job = jobs.create(db.session, current_user, "export",
+                          gettext("Export to Excel: %(list)s", list=self.export_title()),
+                          {"endpoint": self.endpoint, "path": request.path, "args": request.args.to_dict(flat=False)})
+        db.session.commit()
+        jobs.submit(current_app, job.id)
+        flash(gettext("The list is large, so its file is being prepared in the background. It will be here, "
+                      "under «My jobs»; you may leave this page."), "info")
+        return redirect(url_for("jobs.index", job=job.id))
 
     @action("export_xlsx", _l("Export selected to Excel"))
     def action_export_xlsx(self, ids):
@@ -120,15 +145,56 @@ class ExportMixin:
             raise ValueError(f"cannot export {dotted}: not a column of a related record")
         return fields, stream_objects(query, [f.column.key for f in fields], fields)
 
-    def xlsx_response(self, query) -> Response:
+    def xlsx_fill(self, query, progress=None):
+        """(fill function for a workbook, file name) of the rows of ``query``."""
         fields, rows = self.export_rows(query)
+        if progress is not None:
+            rows = progress.counting(rows)
         title = self.export_title()
 
         def fill(workbook, formats):
             fill_table(workbook, formats, title, fields, rows, totals_label=gettext("Total"))
 
+        return fill, export_filename(title, date.today())
+
+    def xlsx_response(self, query) -> Response:
+        fill, filename = self.xlsx_fill(query)
         chunks = workbook_chunks(fill, yes=gettext("Yes"), no=gettext("No"))
-        filename = export_filename(title, date.today())
         return Response(chunks, mimetype=XLSX_MIMETYPE, direct_passthrough=True,
                         headers={"Content-Disposition": content_disposition(filename),
                                  "Cache-Control": "no-store"})
+
+
+def run_export_job(session, job, progress):
+    """The «export» job: the list its author saw (search, filters, sort), written to a file in the jobs folder."""
+    from flask_login import login_user
+
+    from models import User
+    from reports.workbook import Formats, open_workbook
+    from services import jobs
+
+    app = current_app._get_current_object()
+    view = next((v for v in app.extensions["admin"][0]._views if v.endpoint == job.params["endpoint"]), None)
+    owner = session.get(User, job.owner_id) if job.owner_id else None
+    if view is None or owner is None or not owner.is_active:
+        raise jobs.JobRefused(gettext("The list or its user no longer exists."))
+    # The list's own request, replayed: the same filters, search, sort, language and permissions.
+    with app.test_request_context(job.params["path"], query_string=job.params["args"]):
+        login_user(owner)
+        if not view.permits("export"):
+            raise jobs.JobRefused(gettext("You may not export this list."))
+        query = view.found_query()
+        progress.start(query.order_by(None).enable_eagerloads(False).count())
+        fill, filename = view.xlsx_fill(query, progress)
+        path = jobs.result_file(app, job, ".xlsx")
+        workbook = open_workbook(str(path))
+        try:
+            fill(workbook, Formats(workbook, yes=gettext("Yes"), no=gettext("No")))
+            workbook.close()
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return jobs.Outcome(gettext("%(rows)s rows", rows=progress.done), path, filename)
+
+
+jobs_handler("export")(run_export_job)

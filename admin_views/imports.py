@@ -7,7 +7,7 @@ The domain work is services.importer.
 """
 from datetime import date
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import force_locale, gettext, lazy_gettext as _l
 from flask_login import current_user
@@ -21,6 +21,7 @@ from models import db
 from models.registry import entity_labels
 from reports.workbook import Column, Formats, content_disposition, export_filename, workbook_chunks, write_table
 from services import import_jobs, importer
+from services import import_job_run  # noqa: F401  (registers the «import» job kind)
 from services.display import display
 from services.import_files import ACCEPTED, MAX_BYTES
 
@@ -28,6 +29,7 @@ from .errors import database_refusal
 from .tools import ListTool
 from .transaction import REFUSED, in_transaction
 
+IMPORT_JOB_ROWS = 5_000  # files writing more records than this apply as a job (config IMPORT_JOB_ROWS)
 PAGE_SIZE = 100  # new and changed records listed per page of the preview; the counts cover all
 
 
@@ -169,8 +171,12 @@ class ImportMixin:
             return self._gone()
         filename = job.filename
         back = redirect(url_for(".import_preview", job_id=job_id))
-        if import_jobs.preview_of(job) is None:  # the choices changed since the preview: check again first
+        preview = import_jobs.preview_of(job)
+        if preview is None:  # the choices changed since the preview: check again first
             return back
+        limit = int(current_app.config.get("IMPORT_JOB_ROWS", IMPORT_JOB_ROWS))
+        if limit and preview.new + preview.changed > limit:
+            return self.import_as_job(job)
         try:
             # Errors left in the file, warnings not accepted: refused, flashed, nothing written.
             result = in_transaction(import_jobs.apply, db.session, job,
@@ -184,6 +190,23 @@ class ImportMixin:
         return self.render("admin/import/result.html", result=result, filename=filename,
                            entity=entity_labels(self.import_entity)[1],
                            list_url=url_for(".index_view", batch=result.batch_id), return_url=url_for(".index_view"))
+
+    def import_as_job(self, upload):
+        """A large import is written by a background job; the clerk finds its outcome under «Мои задания»."""
+        from flask_login import current_user
+
+        from services import jobs
+
+        job = jobs.create(db.session, current_user, "import",
+                          gettext("Import of %(file)s into «%(list)s»", file=upload.filename,
+                                  list=entity_labels(self.import_entity)[1]),
+                          {"import_job": upload.id, "accept_warnings": bool(request.form.get("accept_warnings")),
+                           "endpoint": self.endpoint})
+        db.session.commit()
+        jobs.submit(current_app, job.id)
+        flash(gettext("The file is large, so it is being written in the background; its outcome will be here, "
+                      "under «My jobs»."), "info")
+        return redirect(url_for("jobs.index", job=job.id))
 
     @expose("/import/template/")
     def import_template(self):

@@ -18,6 +18,7 @@ class EmployeeView(ImportMixin, SecuredModelView):
     column_list = ("full_name", "position", "department", "personnel_number", "is_responsible",
                    "is_driver", "licence_expires_on", "is_active")
     column_searchable_list = ("full_name", "personnel_number", "position")
+    search_exact = ("personnel_number",)
     column_sortable_list = ("full_name", "position", ("department", "department.name"),
                             "personnel_number", "licence_expires_on")
     column_filters = (pickers.by(Employee.department_id), "is_responsible", "is_driver",

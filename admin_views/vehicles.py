@@ -1,5 +1,6 @@
 """Vehicles and fuel cards."""
 from models import FuelCard, Vehicle
+from models.checks import normalise_plate
 from models.labels import FIELD_LABELS
 
 from . import pickers
@@ -11,6 +12,8 @@ class VehicleView(ImportMixin, SecuredModelView):
     column_list = ("plate", "make", "model", "year_made", "fuel_type", "driver", "status", "osago_expires_on",
                    "diagnostic_expires_on")
     column_searchable_list = ("plate", "vin", "make", "model")
+    search_exact = ("plate", "vin")
+    search_exact_normalisers = {"plate": normalise_plate}
     column_sortable_list = ("plate", "make", "model", "year_made", "status", "osago_expires_on",
                             "diagnostic_expires_on")
     column_filters = ("status", "fuel_type", pickers.by(Vehicle.driver_id), "osago_expires_on",
@@ -30,6 +33,7 @@ class FuelCardView(ImportMixin, SecuredModelView):
     column_details_list = ("masked_number", "provider", "contract", "vehicle", "holder", "fuel_type",
                            "monthly_limit_l", "valid_until", "status", "created_at", "updated_at")
     column_searchable_list = ("number",)
+    search_exact = ("number",)
     column_sortable_list = (("provider", "provider.short_name"), "fuel_type", "monthly_limit_l", "valid_until",
                             "status")
     column_filters = ("status", "fuel_type", pickers.by(FuelCard.provider_id), pickers.by(FuelCard.holder_id),

@@ -1,6 +1,7 @@
 """Benchmark of the list export (not a test; run it by hand).
 
     /work/main/.venv/bin/python bench/export.py [--rows 100000] [--million-rows 1000000] [--skip-million]
+        [--redis redis://127.0.0.1:6379/0]
 
 Fills a scratch database (a SQLite temp file, or a fresh database next to DATABASE_URL when it
 names PostgreSQL) with N assets, then, each in a fresh subprocess so peak RSS is its own:
@@ -10,10 +11,14 @@ names PostgreSQL) with N assets, then, each in a fresh subprocess so peak RSS is
   flask_admin ModelView with export_types=['xlsx'], export_max_rows=0, same client path;
 * raw xlsxwriter: the same rows, already in a Python list, written cell by cell with the public
   API in constant_memory mode (the ceiling for anything built on xlsxwriter);
-* peak memory of ours at 10k rows and at 1M rows.
+* peak memory of ours at 10k rows and at 1M rows;
+* the whole list exported through HTTP as a job under gunicorn (gunicorn.conf.py): at N rows on the embedded
+  queue (no broker: the web worker's thread runs it), at 1M rows through Redis and a ``flask jobs-worker``
+  process (its peak RSS), polling the job's progress as «Мои задания» does.
 
 The last line is machine-readable:
 RESULT ours_rows_per_s=… raw_rows_per_s=… flask_admin_rows_per_s=… peak_mb_10k=… peak_mb_1m=…
+export_job_1m_s=… worker_peak_mb=… worker_killed=0|1 embedded_job_100k_s=…
 """
 from __future__ import annotations
 
@@ -38,8 +43,9 @@ PASSWORD = "bench-password"
 
 def make_app(url: str):
     from app import create_app
+    # EXPORT_JOB_ROWS=0: the in-process runs measure the streamed download itself, never a job.
     return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
-                       "SECRET_KEY": "bench"})
+                       "SECRET_KEY": "bench", "EXPORT_JOB_ROWS": 0})
 
 
 def fill(url: str, rows: int) -> None:
@@ -202,6 +208,63 @@ def worker_raw(url: str) -> dict:
 WORKERS = {"ours": worker_ours, "flask_admin": worker_flask_admin, "raw": worker_raw}
 
 
+def job_export(url: str, redis_url: str | None) -> dict:
+    """The whole list exported through HTTP as a job, under gunicorn with the project's gunicorn.conf.py:
+    with ``redis_url`` a separate ``flask jobs-worker`` process runs it; without, the web worker's own thread
+    (the embedded default). Returns seconds from the click to the finished file, the progress seen on the way,
+    the worker's peak RSS, and whether gunicorn killed a worker."""
+    import re
+    import shutil
+    import uuid
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from http_tools import Client, Server
+
+    folder = tempfile.mkdtemp(prefix="khozchast-bench-jobs-")
+    env = {"JOBS_FOLDER": folder, "JOBS_QUEUE_NAME": f"khozchast-bench-{uuid.uuid4().hex[:8]}",
+           "GUNICORN_ACCESSLOG": os.devnull}
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    worker = None
+    try:
+        with Server(url, env=env) as server:
+            if redis_url:
+                worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "jobs-worker"], cwd=ROOT,
+                                          env={**server.env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            client = Client(server.port)
+            client.login("bench", PASSWORD)
+            started = time.perf_counter()
+            status, _, headers = client.request("GET", "/admin/asset/export/xlsx/")
+            assert status == 302 and "job=" in headers.get("Location", ""), (status, headers)
+            job_id = int(re.search(r"job=(\d+)", headers["Location"]).group(1))
+            seen, state = [], {}
+            while time.perf_counter() - started < 1800:
+                state = json.loads(client.get(f"/admin/jobs/{job_id}/state")[1])
+                seen.append(state.get("percent"))
+                if state["finished"]:
+                    break
+                time.sleep(1)
+            seconds = time.perf_counter() - started
+            _, download, _ = client.request("GET", f"/admin/jobs/{job_id}/download")
+            peak = None
+            source = worker.pid if worker else server.process.pid
+            pids = [source] if worker else [int(p) for p in subprocess.run(
+                ["pgrep", "-P", str(source)], capture_output=True, text=True, check=False).stdout.split()]
+            for pid in pids:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        peak = max(peak or 0, int(line.split()[1]) / 1024)
+        log = Path(ROOT / "instance" / f"bench-gunicorn-{server.port}.log").read_text()
+    finally:
+        if worker:
+            worker.terminate()
+            worker.wait(30)
+        shutil.rmtree(folder, ignore_errors=True)
+    return {"seconds": seconds, "status": state.get("status"), "rows": state.get("rows"), "bytes": len(download),
+            "progress_seen": sorted({p for p in seen if p is not None}), "peak_mb": peak,
+            "worker_killed": "WORKER TIMEOUT" in log}
+
+
 def run_worker(name: str, url: str) -> dict:
     out = subprocess.run([sys.executable, __file__, "--worker", name, "--url", url],
                          check=True, capture_output=True, text=True, cwd=ROOT)
@@ -213,6 +276,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--million-rows", type=int, default=1_000_000, help="rows of the large memory run")
     parser.add_argument("--skip-million", action="store_true", help="skip the large memory run")
+    parser.add_argument("--redis", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+                        help="the broker of the 1M export job")
     parser.add_argument("--worker", choices=WORKERS)
     parser.add_argument("--url")
     args = parser.parse_args()
@@ -234,6 +299,8 @@ def main() -> None:
     url, drop = dataset(args.rows)
     try:
         results = {name: run_worker(name, url) for name in ("ours", "raw", "flask_admin")}
+        embedded = job_export(url, None)  # no broker: the README's first command
+        print(f"job, embedded queue (no broker), {args.rows:,} rows: {embedded}", flush=True)
     finally:
         drop()
     rates = {name: args.rows / r["seconds"] for name, r in results.items()}
@@ -253,6 +320,9 @@ def main() -> None:
         url, drop = dataset(rows)
         try:
             r = run_worker("ours", url)
+            if rows == args.million_rows:
+                job = job_export(url, args.redis)
+                print(f"job, Redis and a jobs-worker process, {rows:,} rows: {job}", flush=True)
         finally:
             drop()
         peaks[rows] = r["peak_mb"]
@@ -262,8 +332,13 @@ def main() -> None:
     peak_1m = peaks.get(args.million_rows, float("nan"))
     if not args.skip_million:
         print(f"peak growth 10k -> {args.million_rows:,}: {peak_1m - peak_10k:.1f} MB (target <= 60)")
+    job_part = ""
+    if not args.skip_million:
+        job_part = (f" export_job_1m_s={job['seconds']:.1f} worker_peak_mb={job['peak_mb']:.1f}"
+                    f" worker_killed={int(job['worker_killed'])}")
     print(f"RESULT ours_rows_per_s={rates['ours']:.0f} raw_rows_per_s={rates['raw']:.0f} "
-          f"flask_admin_rows_per_s={rates['flask_admin']:.0f} peak_mb_10k={peak_10k:.1f} peak_mb_1m={peak_1m:.1f}")
+          f"flask_admin_rows_per_s={rates['flask_admin']:.0f} peak_mb_10k={peak_10k:.1f} peak_mb_1m={peak_1m:.1f}"
+          f"{job_part} embedded_job_{args.rows // 1000}k_s={embedded['seconds']:.1f}")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from sqlalchemy import func, select, type_coerce
 
 from models import (Asset, AssetStatus, Contract, ContractStatus, Employee, FuelCard, FuelCardStatus,
                     Money, Vehicle, VehicleStatus)
+from models.tally import totals_by_status
 
 HORIZON_DAYS = 30
 
@@ -21,6 +22,13 @@ class Deadline:
 
 
 def assets_by_status(session) -> list[tuple[AssetStatus, int, Decimal]]:
+    # From the ledger the database keeps (models/tally.py): a few rows, not a pass over every asset.
+    found = totals_by_status(session)
+    return [(s, *found.get(s.value, (0, Decimal("0.00")))) for s in AssetStatus]
+
+
+def assets_by_status_counted(session) -> list[tuple[AssetStatus, int, Decimal]]:
+    """The same figures counted from the asset table itself: what the ledger must always agree with."""
     rows = session.execute(
         select(Asset.status, func.count(), type_coerce(func.sum(Asset.book_value), Money()))
         .group_by(Asset.status)
@@ -54,14 +62,16 @@ def deadline_limit(today: date) -> date:
 def deadlines(session, today: date) -> list[Deadline]:
     """Records whose date falls within 30 days from today, already expired ones included."""
     limit = deadline_limit(today)
-    result = []
-    for key, model, column, conditions in DEADLINES:
+    counts = []
+    for _key, model, column, conditions in DEADLINES:
         query = select(func.count()).select_from(model).where(getattr(model, column) < limit)
         for name, value in conditions.items():
             column_ = getattr(model, name)
             query = query.where(column_ != value.value if isinstance(value, Not) else column_ == value)
-        result.append(Deadline(key, model, column, conditions, session.scalar(query)))
-    return result
+        counts.append(query.scalar_subquery())
+    found = session.execute(select(*counts)).one()  # one round trip for all of them
+    return [Deadline(key, model, column, conditions, n)
+            for (key, model, column, conditions), n in zip(DEADLINES, found)]
 
 
 def vehicles_to_deregister(session) -> int:
