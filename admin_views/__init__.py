@@ -3,9 +3,11 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
+from models.phones import SimCard
 from extensions import TRANSLATIONS, csp_nonce, login_manager
-from models import (Asset, AssetCategory, Building, ChangeLogEntry, Commission, Contract, Department, Employee, FuelCard,
-                    Institution, Reversal, Room, Supplier, Transfer, User, Vehicle, WriteOffAct, db)
+from models import (Asset, AssetCategory, Building, ChangeLogEntry, Commission, Contract, Department, Employee, FleetSettings,
+                    FuelCard, FuelMonth, FuelNorm, FuelTransaction, FuelWriteOff, Institution, Reversal, Room, Supplier,
+                    Transfer, TransportRequest, User, Vehicle, Waybill, WriteOffAct, db)
 
 from .assets import AssetView
 from .changelog import ChangeLogView
@@ -13,8 +15,12 @@ from .auth import LoginView, LogoutView, load_user
 from .contracts import ContractView, SupplierView
 from .dashboard import DashboardView
 from .documents import CommissionView, InstitutionView, ReversalView
+from .errors import register_error_pages
+from .fleet import (FleetSettingsView, FuelMonthView, FuelNormView, FuelTransactionView, FuelWriteOffView,
+                    TransportRequestView, WaybillView)
 from .jobs import DepreciationRunView, JobsView
 from .org import AssetCategoryView, DepartmentView, EmployeeView
+from .phones import SimCardView
 from .premises import BuildingView, RoomView
 from .reports import ContractsRegisterView, InventoryListView, ResponsibleAssetsView
 from .transfers import TransferView
@@ -40,8 +46,16 @@ MODEL_VIEWS = [
     (CommissionView, Commission, PROPERTY, "commission"),
     (VehicleView, Vehicle, TRANSPORT, "vehicle"),
     (FuelCardView, FuelCard, TRANSPORT, "fuelcard"),
+    (TransportRequestView, TransportRequest, TRANSPORT, "transportrequest"),
+    (WaybillView, Waybill, TRANSPORT, "waybill"),
+    (FuelTransactionView, FuelTransaction, TRANSPORT, "fueltransaction"),
+    (FuelMonthView, FuelMonth, TRANSPORT, "fuelmonth"),
+    (FuelWriteOffView, FuelWriteOff, TRANSPORT, "fuelwriteoff"),
+    (FuelNormView, FuelNorm, TRANSPORT, "fuelnorm"),
+    (FleetSettingsView, FleetSettings, TRANSPORT, "fleetsettings"),
     (ContractView, Contract, CONTRACTS, "contract"),
     (SupplierView, Supplier, CONTRACTS, "supplier"),
+    (SimCardView, SimCard, CONTRACTS, "simcard"),
     (BuildingView, Building, PREMISES, "building"),
     (RoomView, Room, PREMISES, "room"),
     (DepartmentView, Department, REFERENCE, "department"),
@@ -58,6 +72,7 @@ ADMINISTRATION_VIEWS = [
 def init_admin(app) -> Admin:
     login_manager.user_loader(load_user)
     login_manager.login_view = "login.index"
+    register_error_pages(app)
     admin = Admin(
         app,
         name=_l("Khozchast"),

@@ -1,5 +1,5 @@
 """Fixed assets: the list clerks live in."""
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from models import LOCKED_STATUSES, Asset, Room
 from models.assets import residual_value_sql

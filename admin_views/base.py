@@ -3,10 +3,14 @@
 It holds what all lists share: who may read and write, Russian formats, exact money fields,
 the rows a batch operation acts on (ticked or found), and refusing deletes that would orphan.
 """
+import json
+import math
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import Response, abort, current_app, flash, g, make_response, redirect, request, url_for
+from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
@@ -16,14 +20,13 @@ from flask_admin.model import typefmt
 from flask_admin.model.filters import convert
 from flask_admin.model.form import converts
 from flask_babel import gettext
-from flask_wtf import FlaskForm
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import BigInteger, Integer, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from models import ChangeLogEntry, LabeledEnum, db
 from models.kinds import column_kind
 from models.labels import FIELD_LABELS
-from models.registry import entity_labels
+from models.registry import entity_labels, label
 from models.rules import column_checks
 from services.display import display, display_date, display_datetime, display_money
 from services.references import referrers
@@ -32,14 +35,21 @@ from .bulk_edit import BulkEditMixin
 from .export import ExportMixin
 from .fastlist import FastListMixin
 from . import pickers
-from .fields import Checked, MoneyField, RussianDateField
+from .fields import (MAX_YEAR, MIN_YEAR, Checked, CleanForm, MoneyField, NumberField, PickerField,
+                     RecordSelectField, RussianDateField, WholeNumberField)
+from .errors import database_refusal
 from .history import HistoryMixin
+from .ids import parse_id
 from .locking import OptimisticLockMixin
 from .checks import check_declarations
 from .rulesets import RuleSetMixin
 from .selection import Selection
 from .permissions import EDITORS, EVERYONE, PermissionMixin, current_role  # noqa: F401  (re-exported)
 from .tools import ListTool, ListTools  # noqa: F401  (ListTool is imported from here by views)
+
+
+MAX_FILTER_INT = 2**63 - 1  # BIGINT: anything past it is an overflow on SQLite and PostgreSQL
+MAX_FILTER_NUMBER = 10**13  # NUMERIC(15, 2), the widest number column (money)
 
 
 class RoleAccess:
@@ -71,8 +81,8 @@ FORMATTERS = {LabeledEnum: lambda view, value, name: display(value),
 FORMATTERS.update(typefmt.BASE_FORMATTERS)
 
 
-class ModelForm(FlaskForm):
-    """Flask-WTF's form (CSRF token) that, like Flask-Admin's own BaseForm, remembers the record it edits:
+class ModelForm(CleanForm):
+    """Flask-WTF's form (CSRF token, the panel's text rules) that, like Flask-Admin's own BaseForm, remembers the record it edits:
     Flask-Admin's Unique validator needs ``_obj`` or it refuses every edit of a unique field."""
 
     def __init__(self, *args, obj=None, **kwargs):
@@ -81,25 +91,90 @@ class ModelForm(FlaskForm):
 
 
 class ModelConverter(AdminModelConverter):
+    """Flask-Admin's converter with the panel's fields: numbers that fit their column, ASCII whole
+    numbers, dd.mm.yyyy dates, pickers that refuse unknown records."""
+
+    # A field parses (finite, fits the column's type); the column's declared range is the rule set's to
+    # judge (models/rules.py), so a form says what the import and the bulk edit say.
     @converts("Money")
     def conv_money(self, field_args, **extra):
         return MoneyField(**field_args)
 
+    @converts("Numeric")  # same name: replaces Flask-Admin's DecimalField (which takes NaN and 1e309)
+    def handle_decimal_types(self, column, field_args, **extra):
+        # Areas, norms: typed with a decimal comma like money, to the column's scale.
+        field_args.pop("places", None)
+        return NumberField(digits=column.type.precision or 15, places=column.type.scale or 0, **field_args)
+
+    @converts("Integer")  # same name: replaces Flask-Admin's IntegerField
+    def handle_integer_types(self, column, field_args, **extra):
+        return WholeNumberField(**field_args)
+
+    def _model_select_field(self, prop, multiple, remote_model, **kwargs):
+        if multiple:
+            return super()._model_select_field(prop, multiple, remote_model, **kwargs)
+        loader = getattr(self.view, "_form_ajax_refs", {}).get(prop.key)
+        if loader:
+            return PickerField(loader, **kwargs)
+        kwargs.setdefault("query_factory", lambda: db.session.query(remote_model))
+        return RecordSelectField(**kwargs)
+
     @converts("Date")
     def convert_date(self, field_args, **extra):  # same name: replaces Flask-Admin's ISO date field
         return RussianDateField(**field_args)
-
-    @converts("Numeric")
-    def handle_decimal_types(self, column, field_args, **extra):  # same name: replaces Flask-Admin's
-        # Areas, norms: typed with a decimal comma like money, to the column's scale.
-        field_args.setdefault("places", getattr(column.type, "scale", None) or 2)
-        return MoneyField(**field_args)
 
 
 class FiltersConverter(FilterConverter):
     @convert("money")
     def conv_money(self, column, name, **kwargs):
         return [f(column, name, **kwargs) for f in self.float_filters]
+
+
+MAX_PAGE = 1_000_000
+
+
+def _out_of_column_range(flt, value: str) -> bool:
+    """An INTEGER column compared with a number past its range: an error on PostgreSQL."""
+    column = getattr(flt, "column", None)
+    if not isinstance(getattr(column, "type", None), Integer) or isinstance(column.type, BigInteger):
+        return False
+    try:
+        cleaned = flt.clean(value)
+    except Exception:  # noqa: BLE001 - filter_value_ok has refused it already
+        return True
+    items = cleaned if isinstance(cleaned, (list, tuple)) else [cleaned]
+    return any(isinstance(i, int) and not isinstance(i, bool) and abs(i) > 2**31 - 1 for i in items)
+
+
+def bounded_int(text, low: int, high: int) -> int | None:
+    """An ASCII whole number within [low, high] from a query argument, or None."""
+    text = (text or "").strip()
+    if not re.fullmatch(r"-?[0-9]{1,12}", text):
+        return None
+    number = int(text)
+    return number if low <= number <= high else None
+
+
+def filter_value_ok(flt, value: str) -> bool:
+    """Can ``flt`` use ``value``? Its own clean() must accept it, and numbers must fit the database."""
+    if len(value) > 1000:
+        return False
+    try:
+        if not flt.validate(value):
+            return False
+        cleaned = flt.clean(value)
+    except Exception:  # noqa: BLE001 - enum filters raise KeyError, others TypeError/ValueError/OverflowError
+        return False
+    for item in cleaned if isinstance(cleaned, (list, tuple)) else [cleaned]:
+        if isinstance(item, bool):
+            continue
+        if isinstance(item, int) and abs(item) > MAX_FILTER_INT:
+            return False
+        if isinstance(item, (float, Decimal)) and not (math.isfinite(item) and abs(item) < MAX_FILTER_NUMBER):
+            return False
+        if isinstance(item, (date, datetime)) and not (MIN_YEAR <= item.year <= MAX_YEAR):
+            return False
+    return True
 
 
 class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, OptimisticLockMixin, HistoryMixin,
@@ -124,7 +199,8 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
         check_declarations(self, model)  # before Flask-Admin reads them: a clear message, at start-up
         one, many = entity_labels(model.__tablename__)
         kwargs.setdefault("name", many)
-        self.column_labels = {**FIELD_LABELS, **(self.column_labels or {})}
+        declared = {attr.key: label(model, attr.key) for attr in model.__mapper__.attrs}
+        self.column_labels = {**FIELD_LABELS, **declared, **(self.column_labels or {})}
         self._enum_choices(model)
         self._declared_checks(model)
         self._declared_pickers(model)
@@ -177,6 +253,56 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
         return self.may_write() and self.allow_delete
 
     allow_create = allow_edit = allow_delete = True
+
+    def _get_list_filter_args(self):
+        """Flask-Admin's, with every value checked in one place: a value a filter can't use (an unknown
+        enum member, a number past the column's range, NaN) is dropped with the panel's message."""
+        if not self._filters:
+            return None
+        filters = []
+        for arg in request.args:
+            if not arg.startswith("flt") or "_" not in arg:
+                continue
+            pos, key = arg[3:].split("_", 1)
+            if key not in self._filter_args:
+                continue
+            idx, flt = self._filter_args[key]
+            value = request.args[arg]
+            if filter_value_ok(flt, value) and not (value.strip() and _out_of_column_range(flt, value)):
+                filters.append((pos, (idx, str(flt.name), value)))
+            else:
+                flash(self.get_invalid_value_msg(value[:100], flt), "error")
+        return [v[1] for v in sorted(filters, key=lambda n: n[0])]
+
+    def _get_list_extra_args(self):
+        # Page and sort numbers as Flask-Admin reads them (type=int) can be negative or past any range.
+        args = super()._get_list_extra_args()
+        args.page = bounded_int(request.args.get("page"), 0, MAX_PAGE) or 0
+        args.sort = bounded_int(request.args.get("sort"), 0, 10_000)
+        args.sort_desc = bool(bounded_int(request.args.get("desc"), 0, 1))
+        if args.search is not None and len(args.search) > 500:
+            args.search = args.search[:500]
+        return args
+
+    @expose("/ajax/lookup/")
+    def ajax_lookup(self):
+        # Flask-Admin's, with the picker's paging bounded (a negative OFFSET is an error on PostgreSQL).
+        loader = self._form_ajax_refs.get(request.args.get("name", ""))
+        if not loader:
+            abort(404)
+        offset = bounded_int(request.args.get("offset"), 0, 100_000) or 0
+        limit = bounded_int(request.args.get("limit"), 1, 100) or 10
+        query = (request.args.get("query") or "")[:200]
+        data = [loader.format(m) for m in loader.get_list(query, offset, limit)]
+        return Response(json.dumps(data), mimetype="application/json")
+
+    @expose("/ajax/update/", methods=("POST",))
+    def ajax_update(self):
+        # Flask-Admin answers a refused inline value (or a missing record) with 500; it is the user's input: 400.
+        response = make_response(super().ajax_update())
+        if response.status_code == 500:
+            response.status_code = 400
+        return response
 
     def _get_filter_groups(self):
         # Drop-down options come from the database: read them per request, not once at start-up.
@@ -268,12 +394,26 @@ class SecuredModelView(BulkEditMixin, ExportMixin, RoleAccess, PermissionMixin, 
         # Ticked ids arrive as text; PostgreSQL (psycopg 3 binds them as VARCHAR) won't compare them with integers.
         return super().action_delete(tuple(self.selection(ids).ticked))
 
+    def get_one(self, id):
+        # ``?id=`` and ``list_form_pk`` of every details, edit, delete and inline edit: not an id, no record.
+        pk = parse_id(id)
+        return None if pk is None else db.session.get(self.model, pk)
+
     def handle_view_exception(self, exc):
+        # The database's own words (SQL, parameters, constraint names) are for the log, never for the page.
         if isinstance(exc, IntegrityError):
-            flash(gettext("The change conflicts with existing data (%(detail)s); nothing was saved.",
-                          detail=str(exc.orig).splitlines()[0]), "error")
+            current_app.logger.warning("refused by the database: %s", exc.orig)
+            flash(database_refusal(exc, self.model), "error")
             return True
-        return super().handle_view_exception(exc)
+        if super().handle_view_exception(exc):  # a conflict (locking), a refusal (rules), a ValidationError
+            return True
+        if isinstance(exc, SQLAlchemyError):
+            current_app.logger.error("database error", exc_info=exc)
+            flash(gettext("The database refused the change; nothing was saved."), "error")
+            return True
+        current_app.logger.error("error while saving", exc_info=exc)
+        flash(gettext("The change could not be saved; nothing was saved. The error has been logged."), "error")
+        return True
 
     def entity_label(self):
         return entity_labels(self.model.__tablename__)[0]

@@ -20,10 +20,12 @@ from services import bulk_edit
 from services.audit import from_plain
 from services.display import display
 
-from .selection import Selection, parse_ids
+from .selection import Selection
 from .tools import ListTool
 
 from .transaction import REFUSED, in_transaction
+
+from .ids import parse_ids
 
 CONFIRM_OVER = 500  # records; above this the clerk types the number to confirm
 

@@ -52,6 +52,20 @@ class DashboardView(RoleAccess, AdminIndexView):
         conditions += [(k, _equal_filter(v), _filter_value(v)) for k, v in deadline.conditions.items()]
         return url_for(f"{view.endpoint}.index_view", **view.filter_args(*conditions))
 
+    def fleet_items(self, today):
+        """Waybills still open after their shift and this month's reconciliation problems."""
+        from models import Waybill, WaybillStatus
+        from services.fleet import unclosed_count
+        from services.fuel_month import problem_count
+
+        view = self.view_for(Waybill)
+        return [(_l("Waybills not closed after their shift"), unclosed_count(db.session, today),
+                 url_for(f"{view.endpoint}.index_view", **view.filter_args(
+                     ("status", filters.EnumEqualFilter, WaybillStatus.draft.value),
+                     ("valid_to", filters.DateSmallerFilter, today.isoformat())))),
+                (_l("Fuel reconciliation problems this month"), problem_count(db.session, today.year, today.month),
+                 url_for("fuelmonth.reconcile_view", month=f"{today:%Y-%m}"))]
+
     @expose("/")
     def index(self):
         today = date.today()
@@ -67,6 +81,7 @@ class DashboardView(RoleAccess, AdminIndexView):
                       url_for(f"{view.endpoint}.index_view", **view.filter_args(
                           ("status", filters.EnumEqualFilter, VehicleStatus.decommissioned.value),
                           ("deregistered_on", filters.FilterEmpty, "1")))))
+        items.extend(self.fleet_items(today))
         return self.render(
             "admin/dashboard.html",
             by_status=[(s, n, total, self.status_url(s)) for s, n, total in by_status],

@@ -25,6 +25,7 @@ from services import import_job_run  # noqa: F401  (registers the «import» job
 from services.display import display
 from services.import_files import ACCEPTED, MAX_BYTES
 
+from .errors import database_refusal
 from .tools import ListTool
 from .transaction import REFUSED, in_transaction
 
@@ -181,9 +182,7 @@ class ImportMixin:
             result = in_transaction(import_jobs.apply, db.session, job,
                                     accept_warnings=bool(request.form.get("accept_warnings")))
         except (importer.ConcurrentChange, IntegrityError) as exc:  # rolled back already
-            message = exc.args[0] if isinstance(exc, importer.ConcurrentChange) else gettext(
-                "The change conflicts with existing data (%(detail)s); nothing was saved.",
-                detail=str(exc.orig).splitlines()[0])
+            message = exc.args[0] if isinstance(exc, importer.ConcurrentChange) else database_refusal(exc, self.model)
             flash(str(message), "error")
             return back
         if result is REFUSED:

@@ -17,13 +17,15 @@ from wtforms import HiddenField
 
 from models import Tracked
 
+from .ids import parse_id
+
 
 class VersionField(HiddenField):
     """The record's version when the form was loaded: compared on save, never written to the record."""
 
     def process_formdata(self, valuelist):
         raw = valuelist[0] if valuelist else ""
-        self.data = int(raw) if raw.strip().isdigit() else None
+        self.data = parse_id(raw)
 
     def populate_obj(self, obj, name):
         pass

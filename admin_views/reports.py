@@ -22,6 +22,7 @@ from services.report_queries import asset_lines, contract_lines, responsible_peo
 
 from .base import RoleAccess
 from .export import XLSX_MIMETYPE
+from .ids import parse_id
 
 ALL = ("", _l("— all —"))
 
@@ -35,7 +36,7 @@ def _enum_choices(enum_class):
 
 
 def _id(value: str | None) -> int | None:
-    return int(value) if value else None
+    return parse_id(value)
 
 
 def _departments():

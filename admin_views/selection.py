@@ -3,7 +3,7 @@
 A ``Selection`` is built once from the request and used by export, bulk edit, write-off, transfers and every
 later batch tool. Ticked ids arrive as ``rowid`` values (Flask-Admin's action form; ticks made on other pages
 are carried by static/khozchast.js) or as ``ids=1,2,3``; ``found=1`` with the list's own query string means
-everything the list's search and filters find. Ids are parsed here and only here: anything that is not a
+everything the list's search and filters find. Ids are parsed by admin_views/ids.py: anything that is not a
 plain ASCII number is ignored, never a 500. "All found" builds the list's query without the count the list
 page would run.
 """
@@ -13,16 +13,7 @@ from flask import request
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
-
-def parse_ids(values) -> list[int]:
-    """Distinct ids in order from ``["1", "2,3", …]``; what is not an ASCII number is dropped."""
-    ids = []
-    for value in values or ():
-        for part in str(value).split(","):
-            part = part.strip()
-            if part.isascii() and part.isdigit() and len(part) < 19:
-                ids.append(int(part))
-    return list(dict.fromkeys(ids))
+from .ids import parse_ids
 
 
 @dataclass

@@ -4,14 +4,11 @@ from datetime import date
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
-from flask_admin.model.fields import AjaxSelectField
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy import select
-from wtforms import DateField, TextAreaField
-from flask_admin.contrib.sqla.fields import QuerySelectField
+from wtforms import TextAreaField
 
 from models import Department, Transfer, db
 from models.labels import FIELD_LABELS
@@ -24,18 +21,20 @@ from . import pickers
 from .transaction import REFUSED, in_transaction
 from .base import SecuredModelView
 from .documents import ReversibleMixin
+from .fields import CleanForm, PickerField, RecordSelectField, RussianDateField
+from .ids import parse_id
 
 
 def transfer_form_class(view):
     """The «Передать» form; its pickers reuse the asset view's ajax loaders (search as you type)."""
-    class TransferForm(FlaskForm):
-        to_responsible = AjaxSelectField(view._form_ajax_refs["responsible"], FIELD_LABELS["to_responsible"],
+    class TransferForm(CleanForm):
+        to_responsible = PickerField(view._form_ajax_refs["responsible"], FIELD_LABELS["to_responsible"],
                                          allow_blank=True)
-        to_department = QuerySelectField(FIELD_LABELS["to_department"], allow_blank=True, blank_text="—",
+        to_department = RecordSelectField(FIELD_LABELS["to_department"], allow_blank=True, blank_text="—",
                                          query_factory=lambda: db.session.scalars(
                                              select(Department).order_by(Department.name)).all())
-        to_room = AjaxSelectField(view._form_ajax_refs["room"], FIELD_LABELS["to_room"], allow_blank=True)
-        doc_date = DateField(FIELD_LABELS["doc_date"], default=date.today, format=["%d.%m.%Y", "%Y-%m-%d"])
+        to_room = PickerField(view._form_ajax_refs["room"], FIELD_LABELS["to_room"], allow_blank=True)
+        doc_date = RussianDateField(FIELD_LABELS["doc_date"], default=date.today)
         reason = TextAreaField(FIELD_LABELS["reason"])
     return TransferForm
 
@@ -112,7 +111,8 @@ class TransferView(ReversibleMixin, SecuredModelView):
 
     @expose("/form/")
     def form_view(self):
-        transfer = db.session.get(Transfer, request.args.get("id", type=int) or 0)
+        pk = parse_id(request.args.get("id"))
+        transfer = db.session.get(Transfer, pk) if pk else None
         if transfer is None:
             abort(404)
         data = form_data(transfer, settings(db.session))

@@ -12,6 +12,7 @@ from services.undo import Undone, batch_summary, undo_batch
 from .transaction import in_transaction
 
 from .base import EDITORS, RoleAccess
+from .ids import parse_ids
 
 
 class UndoView(RoleAccess, BaseView):
@@ -55,7 +56,7 @@ class UndoBatchActionMixin:
     @action("undo_batch", _l("Undo batch"))
     def action_undo_batch(self, ids):
         batches = set(db.session.scalars(select(ChangeLogEntry.batch_id).where(
-            ChangeLogEntry.id.in_([int(i) for i in ids]))))
+            ChangeLogEntry.id.in_(parse_ids(ids)))))
         if len(batches) != 1:
             flash(_("Tick entries of one batch to undo it."), "error")
             return redirect(url_for(".index_view"))

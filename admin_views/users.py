@@ -5,7 +5,7 @@ hashed by services.accounts.set_password (the change log records it as ***). Use
 not deleted: the change log keeps pointing at its authors.
 """
 from flask_babel import gettext, lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_user
 from wtforms import PasswordField
 from wtforms.validators import Length, Optional, ValidationError
 
@@ -53,4 +53,10 @@ class UserView(SecuredModelView):
         if not is_created and model.id == current_user.id and (model.role != Role.admin or not model.is_active):
             raise ValidationError(gettext("You cannot take away your own administrator rights or disable yourself."))
         super().on_model_change(form, model, is_created)
+
+    def after_model_change(self, form, model, is_created):
+        # A new password ends the user's sessions (models.accounts); the admin who set their own keeps this one.
+        if not is_created and model.id == current_user.id:
+            login_user(model)
+        super().after_model_change(form, model, is_created)
 

@@ -8,9 +8,8 @@ from flask_admin.actions import action
 from flask_admin.model.template import EditRowAction
 from flask_babel import gettext, lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from models import (Asset, Commission, WriteOffAct, WriteOffCost, WriteOffForm, WriteOffMaterial, WriteOffReason,
@@ -24,12 +23,12 @@ from models.rules import Refused
 from services.institution import settings
 from services.inventory_card import card_data
 
-from .selection import parse_ids
 from .transaction import REFUSED, in_transaction
 
 from .base import EDITORS, EVERYONE, ListTool, SecuredModelView, current_role
 from .documents import ReversibleMixin
-from .fields import parse_amount
+from .fields import CleanForm, RussianDateField, parse_amount
+from .ids import parse_id, parse_ids
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PER_LINE_LIMIT = 100  # above this many lines the draft form offers only the common texts
@@ -49,15 +48,15 @@ def _commissions():
                                                                                   Commission.id.desc()))]
 
 
-class DraftForm(FlaskForm):
+class DraftForm(CleanForm):
     ids = HiddenField()
-    act_date = DateField(_l("Act date"), validators=[DataRequired()], default=date.today)
+    act_date = RussianDateField(_l("Act date"), validators=[DataRequired()], default=date.today)
     form = SelectField(FIELD_LABELS["form"], choices=WriteOffForm.choices(), default=WriteOffForm.f0504104.value)
     reason = SelectField(FIELD_LABELS["reason"], choices=WriteOffReason.choices())
     reason_details = TextAreaField(FIELD_LABELS["reason_details"], validators=[Optional()])
     evidence_number = StringField(FIELD_LABELS["evidence_number"], validators=[Optional(), Length(max=50)])
-    evidence_date = DateField(FIELD_LABELS["evidence_date"], validators=[Optional()])
-    commission = SelectField(FIELD_LABELS["commission"], coerce=lambda v: int(v) if v else None)
+    evidence_date = RussianDateField(FIELD_LABELS["evidence_date"], validators=[Optional()])
+    commission = SelectField(FIELD_LABELS["commission"], coerce=parse_id)
     conclusion = TextAreaField(FIELD_LABELS["conclusion"], validators=[Optional()])
     condition = TextAreaField(_l("Condition (all lines)"), validators=[Optional()])
     line_conclusion = TextAreaField(_l("Conclusion (all lines)"), validators=[Optional()])
@@ -70,9 +69,9 @@ class DraftForm(FlaskForm):
             raise ValidationError(gettext("Choose the commission that signs the act."))
 
 
-class DisposeForm(FlaskForm):
+class DisposeForm(CleanForm):
     ids = HiddenField()
-    disposed_on = DateField(FIELD_LABELS["disposed_on"], validators=[DataRequired()], default=date.today)
+    disposed_on = RussianDateField(FIELD_LABELS["disposed_on"], validators=[DataRequired()], default=date.today)
     document = StringField(FIELD_LABELS["disposal_document"], validators=[DataRequired(), Length(max=200)])
 
 
@@ -155,10 +154,10 @@ class WriteOffAssetMixin:
         if not ids:
             flash(gettext("Tick the assets to write off first."), "error")
             return redirect(url_for(".index_view"))
-        if request.method == "GET" and "form" not in request.args:
+        if request.method == "GET":
+            form.form.data = request.args.get("form")
+        if form.form.data not in {m.value for m in WriteOffForm}:  # none asked, or one we don't have
             form.form.data = self._suggested_form(ids)
-        elif request.method == "GET":
-            form.form.data = request.args["form"]
         checked = wo.eligibility(db.session, ids, form.form.data)
         eligible = [e for e in checked if e.ok]
         if request.method == "POST" and "create" in request.form and form.validate():
@@ -267,7 +266,8 @@ class WriteOffActView(ReversibleMixin, SecuredModelView):
         return current_role() in self.approve_roles
 
     def _act_or_404(self, act_id):
-        act = db.session.get(WriteOffAct, int(act_id)) if str(act_id or "").isdigit() else None
+        pk = parse_id(act_id)
+        act = db.session.get(WriteOffAct, pk) if pk else None
         if act is None:
             abort(404)
         return act

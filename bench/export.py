@@ -249,7 +249,7 @@ def job_export(url: str, redis_url: str | None) -> dict:
             peak = None
             source = worker.pid if worker else server.process.pid
             pids = [source] if worker else [int(p) for p in subprocess.run(
-                ["pgrep", "-P", str(source)], capture_output=True, text=True).stdout.split()]
+                ["pgrep", "-P", str(source)], capture_output=True, text=True, check=False).stdout.split()]
             for pid in pids:
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                     if line.startswith("VmHWM:"):

@@ -40,7 +40,7 @@ def explain(url: str, paths: list[str]) -> None:
 
             def capture(conn, cursor, statement, parameters, context, executemany):
                 if re.search(r"\bFROM asset\b", statement) and statement.lstrip().upper().startswith("SELECT"):
-                    seen.append((statement, parameters))
+                    seen.append((statement, parameters))  # noqa: B023 (runs inside the loop)
             event.listen(db.engine, "before_cursor_execute", capture)
             try:
                 args = view._get_list_extra_args()

@@ -1,4 +1,7 @@
 """The domain model. Importing this package registers every table on ``Base.metadata``."""
+import importlib
+import pkgutil
+
 from .base import Base, Tracked, db, utcnow  # noqa: F401
 from .types import LabeledEnum, Money  # noqa: F401
 from .org import Department, Employee  # noqa: F401
@@ -15,10 +18,20 @@ from .transfers import Transfer, TransferLine  # noqa: F401
 from .writeoffs import (WriteOffAct, WriteOffCost, WriteOffForm, WriteOffLine, WriteOffMaterial,  # noqa: F401
                         WriteOffReason, WriteOffStatus)
 from .depreciation import DepreciationPosting  # noqa: F401
+from .fleet import (CommunicationKind, FleetSettings, FuelMonth, FuelNorm, FuelSurcharge, FuelTransaction,  # noqa: F401
+                    FuelWriteOff, FuelWriteOffLine, FuelWriteOffStatus, MonthStatus, RequestStatus, SurchargeKind,
+                    TransportKind, TransportRequest, Waybill, WaybillStatus, WaybillTrip)
 from .imports import ImportJob, ImportJobStatus, SavedMapping  # noqa: F401
 from .tally import AssetTally  # noqa: F401
 from .jobs import Job, JobStatus  # noqa: F401
-from . import search as _search, tally as _tally  # noqa: E402
 
+# Every module of the package is imported, so a new model file registers its tables without a line here.
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")
+
+from . import search as _search, tally as _tally  # noqa: E402
+from .limits import range_checks  # noqa: E402
+
+range_checks(Base.metadata)  # after every model's table is registered
 _search.install_postgres_search(Base.metadata)
 _tally.install_triggers(Base.metadata)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from . import checks
 from .base import Base, Tracked
 from .registry import concat
+from .limits import NON_NEGATIVE, YEAR
 from .types import LabeledEnum, Money, enum_column
 
 
@@ -33,7 +34,7 @@ class AssetCategory(Tracked, Base):
                                                                      "example": "320.26.20.11"})
     balance_account: Mapped[str] = mapped_column(String(20), index=True)
     property_kind: Mapped[PropertyKind] = mapped_column(enum_column(PropertyKind), index=True)
-    default_useful_life_months: Mapped[int | None] = mapped_column(Integer, info={"example": 36})
+    default_useful_life_months: Mapped[int | None] = mapped_column(Integer, info={"example": 36, **NON_NEGATIVE})
 
     @staticmethod
     def rules(old, new, through=None):
@@ -89,12 +90,12 @@ class Asset(Tracked, Base):
     name: Mapped[str] = mapped_column(String(300), index=True, info={"example": "Ноутбук Lenovo ThinkPad"})
     category_id: Mapped[int] = mapped_column(ForeignKey("asset_category.id", ondelete="RESTRICT"), index=True)
     serial_number: Mapped[str | None] = mapped_column(String(100), index=True, info={"example": "PF-3K2L9"})
-    year_made: Mapped[int | None] = mapped_column(Integer, info={"example": 2024})
+    year_made: Mapped[int | None] = mapped_column(Integer, info={"example": 2024, **YEAR})
     accepted_on: Mapped[date | None] = mapped_column(Date, index=True, info={"example": date(2024, 3, 1)})
     commissioned_on: Mapped[date | None] = mapped_column(Date, index=True, info={"example": date(2024, 3, 15)})
-    book_value: Mapped[Decimal] = mapped_column(Money, index=True, info={"example": Decimal("85400.00")})
-    depreciation: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"), info={"example": Decimal("0.00")})
-    useful_life_months: Mapped[int | None] = mapped_column(Integer, info={"example": 36})
+    book_value: Mapped[Decimal] = mapped_column(Money, index=True, info={"example": Decimal("85400.00"), **NON_NEGATIVE})
+    depreciation: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"), info={"example": Decimal("0.00"), **NON_NEGATIVE})
+    useful_life_months: Mapped[int | None] = mapped_column(Integer, info={"example": 36, **NON_NEGATIVE})
     balance_account: Mapped[str | None] = mapped_column(String(20), index=True, info={"example": "101.34"})
     status: Mapped[AssetStatus] = mapped_column(enum_column(AssetStatus), default=AssetStatus.in_use, index=True)
     responsible_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id", ondelete="RESTRICT"), index=True)

@@ -7,17 +7,17 @@ call :func:`record_changes` themselves, so both paths write the same rows.
 import enum
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, event, insert, inspect
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from .base import Base, Tracked, utcnow
+from .base import Base, Tracked, insert_rows, utcnow
 
 # Bookkeeping columns whose changes say nothing to a reader.
-SKIPPED_FIELDS = {"created_at", "updated_at", "version"}
+SKIPPED_FIELDS = {"created_at", "updated_at", "version", "session_generation"}
 SECRET_FIELDS = {"password_hash"}
 SECRET = "***"
 
@@ -74,7 +74,7 @@ def plain(value):
         return value.value
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, (date, datetime)):
+    if isinstance(value, (date, datetime, time)):
         return value.isoformat()
     return value
 
@@ -96,8 +96,7 @@ def record_changes(session: Session, action: str, entity: str, changes_by_id: di
         }
         for entity_id, changes in changes_by_id.items()
     ]
-    if rows:
-        session.connection().execute(insert(ChangeLogEntry), rows)
+    insert_rows(session.connection(), ChangeLogEntry.__table__, rows)
     return len(rows)
 
 

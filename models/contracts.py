@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from . import checks
 from .base import Base, Tracked
 from .registry import concat, dates_in_order, ru_date
+from .limits import NON_NEGATIVE
 from .types import LabeledEnum, Money, enum_column
 
 
@@ -105,8 +106,8 @@ class Contract(Tracked, Base):
     kind: Mapped[ContractKind] = mapped_column(enum_column(ContractKind), index=True)
     procurement_method: Mapped[ProcurementMethod] = mapped_column(enum_column(ProcurementMethod), index=True)
     ikz: Mapped[str | None] = mapped_column(String(36), info={"check": checks.check_ikz, "digits": (36,)})
-    amount: Mapped[Decimal] = mapped_column(Money, index=True, info={"example": Decimal("120000.00")})
-    vat: Mapped[Decimal | None] = mapped_column(Money, info={"example": Decimal("20000.00")})
+    amount: Mapped[Decimal] = mapped_column(Money, index=True, info={"example": Decimal("120000.00"), **NON_NEGATIVE})
+    vat: Mapped[Decimal | None] = mapped_column(Money, info={"example": Decimal("20000.00"), **NON_NEGATIVE})
     starts_on: Mapped[date | None] = mapped_column(Date, index=True, info={"example": date(2024, 2, 1)})
     ends_on: Mapped[date | None] = mapped_column(Date, index=True, info={"example": date(2024, 12, 31)})
     status: Mapped[ContractStatus] = mapped_column(enum_column(ContractStatus), default=ContractStatus.draft, index=True)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
 from .types import Money
+from .limits import NON_NEGATIVE
 
 
 class DepreciationPosting(Base):
@@ -18,5 +19,5 @@ class DepreciationPosting(Base):
     month: Mapped[date] = mapped_column(Date, unique=True)  # first day of the posted month
     batch_id: Mapped[str] = mapped_column(String(36), index=True)
     posted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    assets_count: Mapped[int] = mapped_column(Integer, default=0)
-    total: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    assets_count: Mapped[int] = mapped_column(Integer, default=0, info=NON_NEGATIVE)
+    total: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"), info=NON_NEGATIVE)

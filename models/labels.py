@@ -158,6 +158,20 @@ FIELD_LABELS = {
     "unit": _l("Unit"),
     "okei": _l("OKEI code"),
     "document": _l("Document"),
+    # vehicles on the line (models/fleet.py): the fields their rules name
+    "ends_at": _l("To"),
+    "valid_to": _l("Valid to"),
+    "odometer_out": _l("Odometer at departure, km"),
+    "odometer_in": _l("Odometer at return, km"),
+    "fuel_out": _l("Fuel at departure, l"),
+    "fuel_in": _l("Fuel at return, l"),
+    "fuel_received": _l("Fuel received, l"),
+    "return_at": _l("Returned to the parking"),
+    "base_norm": _l("Base norm Hs, l/100 km"),
+    "percent": _l("Percent"),
+    "winter_from": _l("Winter period from (MM-DD)"),
+    "winter_to": _l("Winter period to (MM-DD)"),
+    "overrun_tolerance_pct": _l("Tolerated consumption above the norm, %"),
 }
 
 

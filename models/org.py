@@ -52,6 +52,7 @@ class Employee(Tracked, Base):
     is_driver: Mapped[bool] = mapped_column(Boolean, default=False, index=True, info={"example": False})
     licence_number: Mapped[str | None] = mapped_column(String(20))
     licence_expires_on: Mapped[date | None] = mapped_column(Date, index=True)
+    licence_issued_on: Mapped[date | None] = mapped_column(Date)  # printed on waybills (приказ Минтранса № 390)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, index=True, info={"example": True})
 
     department: Mapped[Department | None] = relationship()

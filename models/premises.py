@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from . import checks
 from .base import Base, Tracked
 from .registry import concat
+from .limits import BUILT, FLOOR, NON_NEGATIVE
 from .types import LabeledEnum, enum_column
 
 
@@ -28,10 +29,10 @@ class Building(Tracked, Base):
     address: Mapped[str] = mapped_column(String(500))
     cadastral_number: Mapped[str | None] = mapped_column(String(40), unique=True, info={
         "check": checks.check_cadastral_number})
-    total_area: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    total_area: Mapped[Decimal | None] = mapped_column(Numeric(12, 2), info=NON_NEGATIVE)
     right_of_use: Mapped[RightOfUse] = mapped_column(enum_column(RightOfUse), default=RightOfUse.operational, index=True)
     lease_contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id", ondelete="RESTRICT"), index=True)
-    year_built: Mapped[int | None] = mapped_column(Integer)
+    year_built: Mapped[int | None] = mapped_column(Integer, info=BUILT)
 
     lease_contract: Mapped["Contract | None"] = relationship()  # noqa: F821
 
@@ -57,8 +58,8 @@ class Room(Tracked, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     building_id: Mapped[int] = mapped_column(ForeignKey("building.id", ondelete="RESTRICT"), index=True)
     number: Mapped[str] = mapped_column(String(20), index=True, info={"example": "101"})
-    floor: Mapped[int | None] = mapped_column(Integer, info={"example": 1})
-    area: Mapped[Decimal | None] = mapped_column(Numeric(10, 2), info={"example": Decimal("18.50")})
+    floor: Mapped[int | None] = mapped_column(Integer, info={"example": 1, **FLOOR})
+    area: Mapped[Decimal | None] = mapped_column(Numeric(10, 2), info={"example": Decimal("18.50"), **NON_NEGATIVE})
     purpose: Mapped[str | None] = mapped_column(String(200), info={"example": "Кабинет"})
     responsible_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id", ondelete="RESTRICT"), index=True)
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Tracked
 from .documents import Document, DocumentStatus
+from .limits import NON_NEGATIVE
 from .types import Money, enum_column
 
 
@@ -44,7 +45,7 @@ class TransferLine(Base):
     asset_id: Mapped[int] = mapped_column(ForeignKey("asset.id", ondelete="RESTRICT"), index=True)
     inventory_number: Mapped[str] = mapped_column(String(30))
     name: Mapped[str] = mapped_column(String(300))
-    book_value: Mapped[Decimal] = mapped_column(Money)
+    book_value: Mapped[Decimal] = mapped_column(Money, info=NON_NEGATIVE)
     from_responsible_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id", ondelete="RESTRICT"))
     from_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id", ondelete="RESTRICT"))
     from_room_id: Mapped[int | None] = mapped_column(ForeignKey("room.id", ondelete="RESTRICT"))

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from . import checks
 from .base import Base, Tracked
 from .registry import concat, dates_in_order
+from .limits import NON_NEGATIVE, YEAR
 from .types import LabeledEnum, enum_column
 
 
@@ -45,11 +46,11 @@ class Vehicle(Tracked, Base):
                                                                                 "example": "XTA219010K0123456"})
     make: Mapped[str] = mapped_column(String(100), index=True, info={"example": "LADA"})
     model: Mapped[str] = mapped_column(String(100), info={"example": "Granta"})
-    year_made: Mapped[int | None] = mapped_column(Integer, info={"example": 2020})
+    year_made: Mapped[int | None] = mapped_column(Integer, info={"example": 2020, **YEAR})
     fuel_type: Mapped[FuelType] = mapped_column(enum_column(FuelType), index=True)
-    tank_capacity: Mapped[int | None] = mapped_column(Integer, info={"example": 50})
-    fuel_norm: Mapped[Decimal | None] = mapped_column(Numeric(5, 2), info={"example": Decimal("8.70")})
-    odometer_km: Mapped[int | None] = mapped_column(Integer, info={"example": 45210})
+    tank_capacity: Mapped[int | None] = mapped_column(Integer, info={"example": 50, **NON_NEGATIVE})
+    fuel_norm: Mapped[Decimal | None] = mapped_column(Numeric(5, 2), info={"example": Decimal("8.70"), **NON_NEGATIVE})
+    odometer_km: Mapped[int | None] = mapped_column(Integer, info={"example": 45210, **NON_NEGATIVE})
     sts_number: Mapped[str | None] = mapped_column(String(20))
     pts_number: Mapped[str | None] = mapped_column(String(20))
     # Identifiers form 0504105 asks for beside the VIN.
@@ -111,7 +112,7 @@ class FuelCard(Tracked, Base):
     vehicle_id: Mapped[int | None] = mapped_column(ForeignKey("vehicle.id", ondelete="RESTRICT"), index=True)
     holder_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id", ondelete="RESTRICT"), index=True)
     fuel_type: Mapped[FuelType] = mapped_column(enum_column(FuelType), index=True)
-    monthly_limit_l: Mapped[int | None] = mapped_column(Integer, info={"example": 300})
+    monthly_limit_l: Mapped[int | None] = mapped_column(Integer, info={"example": 300, **NON_NEGATIVE})
     valid_until: Mapped[date | None] = mapped_column(Date, index=True, info={"example": date(2026, 12, 31)})
     status: Mapped[FuelCardStatus] = mapped_column(enum_column(FuelCardStatus), default=FuelCardStatus.active, index=True)
 

@@ -12,6 +12,7 @@ from .base import Base, Tracked
 from .documents import Document
 from .institution import FormFamily
 from .types import LabeledEnum, Money, enum_column
+from .limits import NON_NEGATIVE
 
 
 class WriteOffForm(LabeledEnum):
@@ -99,9 +100,9 @@ class WriteOffLine(Base):
     asset_id: Mapped[int] = mapped_column(ForeignKey("asset.id", ondelete="RESTRICT"), index=True)
     inventory_number: Mapped[str] = mapped_column(String(30))
     name: Mapped[str] = mapped_column(String(300))
-    book_value: Mapped[Decimal] = mapped_column(Money)
-    depreciation: Mapped[Decimal] = mapped_column(Money)
-    residual_value: Mapped[Decimal] = mapped_column(Money)
+    book_value: Mapped[Decimal] = mapped_column(Money, info=NON_NEGATIVE)
+    depreciation: Mapped[Decimal] = mapped_column(Money, info=NON_NEGATIVE)
+    residual_value: Mapped[Decimal] = mapped_column(Money, info=NON_NEGATIVE)
     balance_account: Mapped[str | None] = mapped_column(String(20))
     # What the books said before approval: a reversal puts it back.
     previous_depreciation: Mapped[Decimal | None] = mapped_column(Money)

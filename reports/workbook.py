@@ -28,7 +28,7 @@ MONEY_FORMAT = '#,##0.00\\ "₽"'  # Excel's own ru-RU currency format; LibreOff
 DATE_FORMAT = "dd.mm.yyyy"
 DATETIME_FORMAT = "dd.mm.yyyy hh:mm"
 
-KINDS = ("text", "money", "number", "int", "date", "datetime", "bool", "enum")
+KINDS = ("text", "money", "number", "int", "date", "datetime", "time", "bool", "enum")  # a time is written as text
 WIDTH_SAMPLE_ROWS = 1000
 MAX_WIDTH = 60
 CHUNK_SIZE = 64 * 1024

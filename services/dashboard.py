@@ -63,7 +63,7 @@ def deadlines(session, today: date) -> list[Deadline]:
     """Records whose date falls within 30 days from today, already expired ones included."""
     limit = deadline_limit(today)
     counts = []
-    for key, model, column, conditions in DEADLINES:
+    for _key, model, column, conditions in DEADLINES:
         query = select(func.count()).select_from(model).where(getattr(model, column) < limit)
         for name, value in conditions.items():
             column_ = getattr(model, name)

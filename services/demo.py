@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import func, select
 from stdnum.ru.inn import calc_company_check_digit, calc_personal_check_digits
 
+from models.phones import SimCard, SimCardStatus
 from models import (Asset, AssetCategory, AssetStatus, Building, Contract, ContractKind, ContractStatus,
                     Department, Employee, FuelCard, FuelCardStatus, FuelType, ProcurementMethod, PropertyKind,
                     RightOfUse, Role, Room, Supplier, Transfer, User, Vehicle, VehicleStatus, WriteOffAct)
@@ -628,8 +629,10 @@ class _Seeder:
         self.write_assets()
         self.write_vehicles()
         self.write_fuel_cards()
+        self.write_sim_cards()
         self.make_users()
-        return self.summary()
+        clerk = next(u for u, _ in self.users if u.role is Role.clerk)
+        return self.summary() + seed_fleet_month(self.s, self.rng, self.today, self.vehicles, self.employees, clerk)
 
     def make_departments(self) -> None:
         self.departments: dict[str, Department] = {}
@@ -1128,6 +1131,21 @@ class _Seeder:
         self.flush(cards)
         self.fuel_cards = cards
 
+    def write_sim_cards(self) -> None:
+        """Service SIM cards: heads of departments and drivers hold one on the communications contract."""
+        rng = self.rng
+        operator = next((c for c in self.contracts if c.kind is ContractKind.communications), None)
+        holders = sorted({*self.heads.values(), *self.drivers}, key=lambda e: e.id)
+        cards = [SimCard(phone=f"+7912{n:07d}", operator_id=(operator.supplier_id if operator else
+                                                           next(iter(self.suppliers.values())).id),
+                         contract_id=operator.id if operator else None, holder_id=holder.id,
+                         tariff=rng.choice(("Корпоративный", "Корпоративный безлимит")),
+                         monthly_limit=Decimal(rng.choice((300, 500, 800))), issued_on=self.today - timedelta(
+                             days=rng.randint(30, 900)), status=SimCardStatus.active)
+                 for n, holder in enumerate(holders, start=1000001)]
+        self.flush(cards)
+        self.sim_cards = cards
+
     def make_users(self) -> None:
         by = self.by_position
         people = {
@@ -1178,9 +1196,129 @@ class _Seeder:
             f"Assets: {len(self.assets)}" + (f" ({status_text})" if status_text else ""),
             f"Vehicles: {len(self.vehicles)}",
             f"Fuel cards: {len(self.fuel_cards)}",
+            f"SIM cards: {len(self.sim_cards)}",
             "Due within 30 days: " + ", ".join(f"{k} {n}" for k, n in deadlines.items()),
             f"Users: {len(self.users)} (change these passwords before real use)",
         ]
         for user, password in self.users:
             lines.append(f"  {user.username} / {password} — role {user.role.value} ({user.full_name})")
         return lines
+
+
+def seed_fleet_month(session, rng: random.Random, today: date, vehicles, employees, clerk) -> list[str]:
+    """The previous month on the line: norm cards, requests, waybills issued and closed, card statements
+    imported through the services, with a few of each reconciliation problem planted; and one waybill of
+    yesterday left open after its shift (the home page lists it)."""
+    from datetime import datetime, time
+
+    from models import (FleetSettings, FuelCard, FuelNorm, FuelSurcharge, FuelTransaction, SurchargeKind, Waybill,
+                        WaybillStatus)
+    from models.rules import Refused
+    from services import fleet as fl
+    from services.fuel_statement import import_statement
+
+    session.add(FleetSettings(region="Челябинская область", winter_from="11-01", winter_to="03-31",
+                              winter_order="Распоряжение Правительства области о зимнем периоде",
+                              overrun_tolerance_pct=Decimal("5")))
+    last = today.replace(day=1) - timedelta(days=1)
+    first = last.replace(day=1)
+    cards = {c.vehicle_id: c for c in session.scalars(select(FuelCard).where(FuelCard.vehicle_id.is_not(None),
+                                                                             FuelCard.status == "active"))}
+    fleet = [v for v in vehicles if v.status is VehicleStatus.in_service and v.driver_id and v.id in cards
+             and v.tank_capacity and v.osago_expires_on and v.osago_expires_on > today
+             and v.diagnostic_expires_on and v.diagnostic_expires_on > today]
+    for v in fleet:
+        norm = FuelNorm(vehicle_id=v.id, valid_from=first.replace(month=1), base_norm=v.fuel_norm or Decimal("9.0"),
+                        order_number="12-од", order_date=first.replace(month=1) - timedelta(days=10))
+        norm.surcharges = [FuelSurcharge(kind=SurchargeKind.winter, percent=Decimal("12"), valid_from=norm.valid_from,
+                                         order_number="12-од", order_date=norm.order_date),
+                           FuelSurcharge(kind=SurchargeKind.urban, percent=Decimal("15"), valid_from=norm.valid_from,
+                                         order_number="12-од", order_date=norm.order_date)]
+        session.add(norm)
+    session.flush()
+    staff = [e for e in employees if not e.is_driver]
+    lines: dict[int, list] = {}  # provider → statement lines
+    level = {v.id: Decimal(v.tank_capacity) / 2 for v in fleet}
+    waybills = requests = 0
+
+    def fill(card, at, litres, product=None):
+        lines.setdefault(card.provider_id, []).append(
+            (f"{at:%d.%m.%Y %H:%M}", card.number, "АЗС № 7, пр. Ленина, 12",
+             product or {"ai92": "АИ-92", "ai95": "АИ-95", "diesel": "ДТ", "gas": "Газ"}[card.fuel_type.value],
+             f"{litres:.2f}", "56.40", f"{(litres * Decimal('56.40')).quantize(KOPECK)}"))
+
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    planted_over_norm = planted_foreign = False
+    for day in days:
+        if day.weekday() >= 5:
+            continue
+        for v in fleet:
+            if rng.random() > 0.6:
+                continue
+            requester = rng.choice(staff)
+            start = rng.choice((8, 9, 10, 13))
+            try:
+                r = fl.request_trip(session, requester.id, day, time(start), time(start + 3),
+                                    rng.choice(("Управление — Минфин области — Управление",
+                                                "Управление — Казначейство — Управление",
+                                                "Управление — Арбитражный суд — Управление",
+                                                "Управление — склад на ул. Героев Танкограда — Управление")),
+                                    rng.choice(("Доставка документов", "Сдача отчётности", "Получение ТМЦ",
+                                                "Служебная поездка руководителя")))
+                fl.assign(session, r, v.id, v.driver_id)
+                card = cards[v.id]
+                foreign = not planted_foreign and v is fleet[1] and len(fleet) > 2
+                w = fl.issue_waybill(session, clerk, v.id, v.driver_id, day, departure_at=datetime.combine(
+                    day, time(start - 1, 40)), tech_check_at=datetime.combine(day, time(start - 1, 20)),
+                    medical_at=datetime.combine(day, time(start - 1, 25)), medic_name="Фельдшер Карпова И. А.",
+                    fuel_card_id=cards[fleet[0].id].id if foreign else card.id)
+            except Refused:
+                continue
+            requests += 1
+            waybills += 1
+            km = rng.randint(25, 140)
+            norm = fl.norm_on(session, v, day).litres(km)
+            burnt = (norm * Decimal(rng.uniform(0.9, 1.03))).quantize(KOPECK)
+            if not planted_over_norm and waybills > 5:
+                burnt, planted_over_norm = (norm * Decimal("1.4")).quantize(KOPECK), True
+            received = Decimal(0)
+            if w.fuel_out - burnt < Decimal(v.tank_capacity) * Decimal("0.3"):
+                received = (Decimal(v.tank_capacity) - w.fuel_out).quantize(Decimal("1"))
+                fill(cards[fleet[0].id] if foreign else card, datetime.combine(day, time(start, 30)), received)
+                planted_foreign = planted_foreign or foreign
+            fuel_in = max(w.fuel_out + received - burnt, Decimal(0))
+            fl.close_waybill(session, w, clerk, odometer_in=w.odometer_out + km, fuel_in=fuel_in,
+                             fuel_received=received, return_at=datetime.combine(day, time(start + 3, 20)),
+                             post_medical_at=datetime.combine(day, time(start + 3, 30)))
+            level[v.id] = fuel_in
+    # Planted problems: fuel on a Saturday (no waybill), a wrong product, more than the tank, over the limit.
+    saturday = next(d for d in days if d.weekday() == 5)
+    for v in fleet[:2]:
+        fill(cards[v.id], datetime.combine(saturday, time(11, 5)), Decimal("25"))
+    some = session.scalars(select(Waybill).where(Waybill.status == WaybillStatus.approved,
+                                                    Waybill.valid_from.between(first, last))
+                           .order_by(Waybill.id).limit(3)).all()
+    if some:
+        w0 = some[0]
+        fill(cards[w0.vehicle_id], w0.departure_at + timedelta(hours=1), Decimal("5"), "ДТ Евро")
+        fill(cards[w0.vehicle_id], w0.departure_at + timedelta(minutes=10), Decimal(w0.vehicle.tank_capacity))
+    limited = cards[fleet[-1].id]
+    limited.monthly_limit_l = 150
+    for n in range(3):
+        fill(limited, datetime.combine(saturday + timedelta(days=1), time(9 + n)), Decimal("60"))
+    for provider_id, rows in lines.items():
+        data = ("Дата и время;Номер карты;АЗС;Товар;Количество, л;Цена;Сумма\n"
+                + "".join(";".join(row) + "\n" for row in rows)).encode("utf-8")
+        import_statement(session, provider_id, data, f"выписка {first:%m.%Y}.csv")
+    # Yesterday's waybill still open: not closed after its shift.
+    yesterday = today - timedelta(days=1)
+    if fleet and yesterday.month == today.month:
+        try:
+            fl.issue_waybill(session, clerk, fleet[-1].id, fleet[-1].driver_id, yesterday)
+        except Refused:
+            pass
+    session.flush()
+    count = session.scalar(select(func.count()).select_from(FuelTransaction))
+    return [f"Fleet: {requests} transport requests and {waybills} waybills in {first:%m.%Y}, {count} card "
+            f"transactions; planted reconciliation problems (no waybill, wrong product, over tank, over limit, "
+            f"over norm, card of another vehicle)"]

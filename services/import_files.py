@@ -18,6 +18,8 @@ from flask_babel import lazy_gettext as _l
 
 from models.rules import Refused
 
+from .archive_limits import ArchiveRefused, check_archive
+
 MAX_BYTES = 20 * 1024 * 1024
 ACCEPTED = ".xlsx,.xlsm,.xls,.ods,.csv,.txt"  # what the file picker offers
 
@@ -79,6 +81,10 @@ def open_file(data: bytes) -> SpreadsheetFile:
             raise ImportFileError(PASSWORD)
         return _workbook(data, "xls")
     if data.startswith(ZIP_SIGNATURE):
+        try:
+            check_archive(data)  # before anything is inflated: parts, sizes, packing, unclosed cells
+        except ArchiveRefused as exc:
+            raise ImportFileError(exc.message) from None
         return _workbook(data, "ods" if ODS_MIMETYPE in data[:200] else "xlsx")
     return _text(data)
 

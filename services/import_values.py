@@ -1,6 +1,6 @@
 """Cell values the way clerks type them, turned into column values; each parser raises CellError."""
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from flask import has_app_context
@@ -71,6 +71,8 @@ def code(value, lengths: tuple[int, ...] | None) -> str:
     return text(value)
 
 
+MAX_NUMBER = Decimal(10) ** 13
+MAX_INTEGER = 2**31 - 1  # INTEGER columns on PostgreSQL
 def dotted_code(value, whole: bool = True) -> str:
     """A code of digit groups («101.34», ОКОФ «320.26») that Excel turned into a number.
 
@@ -111,6 +113,8 @@ def decimal(value, places: int | None = 2) -> Decimal:
             raise CellError(_l("not a number: %(value)s", value=raw)) from None
         if not result.is_finite():
             raise CellError(_l("not a number: %(value)s", value=raw))
+    if not result.is_finite() or abs(result) >= MAX_NUMBER:  # no column holds more (NUMERIC(15, 2))
+        raise CellError(_l("too large a number: %(value)s", value=text(value)))
     if places is not None:
         result = result.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return result
@@ -120,6 +124,8 @@ def integer(value) -> int:
     number = decimal(value, None)
     if number != number.to_integral_value():
         raise CellError(_l("must be a whole number: %(value)s", value=text(value)))
+    if abs(number) > MAX_INTEGER:
+        raise CellError(_l("too large a number: %(value)s", value=text(value)))
     return int(number)
 
 
@@ -149,6 +155,25 @@ def to_date(value) -> date:
         except ValueError:
             continue
     raise CellError(_l("not a date (expected dd.mm.yyyy): %(value)s", value=raw))
+
+
+def to_time(value) -> time:
+    """A time of day: an Excel time, ``9:00`` / ``09:00:00``, or Excel's fraction of a day."""
+    if isinstance(value, datetime):
+        return value.time().replace(microsecond=0)
+    if isinstance(value, time):
+        return value
+    if isinstance(value, timedelta):
+        return (datetime.min + value).time()
+    if isinstance(value, float) and 0 <= value < 1:
+        return (datetime.min + timedelta(seconds=round(value * 86400))).time()
+    raw = text(value)
+    for fmt in ("%H:%M", "%H:%M:%S", "%H.%M"):
+        try:
+            return datetime.strptime(raw, fmt).time()
+        except ValueError:
+            continue
+    raise CellError(_l("not a time (expected hh:mm): %(value)s", value=raw))
 
 
 _YES = {"да", "yes", "y", "1", "true", "истина", "д", "+", "x", "✓"}

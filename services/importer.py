@@ -19,8 +19,7 @@ from models import utcnow
 from models.changelog import audit_context, plain, record_changes
 from models.kinds import column_kind
 from models.checks import CheckError
-from models.labels import field_label
-from models.registry import column_info, entities
+from models.registry import column_info, entities, label
 from models.rules import Refused, judge
 
 from . import import_mappings
@@ -45,6 +44,7 @@ class Field:
 
     def bind(self, model):
         mapper = model.__mapper__
+        self.model = model
         self.target = None
         if self.name in mapper.relationships:
             rel = mapper.relationships[self.name]
@@ -69,7 +69,7 @@ class Field:
 
     @property
     def label(self):
-        return field_label(self.name)
+        return label(self.model, self.name)
 
     def parse_enum(self, raw):
         if self._enum is None:  # built on first use, inside the app, where both languages' labels are known
@@ -301,6 +301,8 @@ def _parse(f: Field, raw, resolvers):
         return values.integer(raw)
     if kind == "date":
         return values.to_date(raw)
+    if kind == "time":
+        return values.to_time(raw)
     if kind == "bool":
         return values.boolean(raw)
     if f.attr in DOTTED_CODES and _is_number_cell(raw):

@@ -12,6 +12,11 @@
     }
   }, true);
 
+  // The error pages' «Back» button.
+  $(document).on('click', '#error-back', function () {
+    window.history.back();
+  });
+
   // Delete buttons ask first.
   $(document).on('click', 'button[data-confirm]', function (event) {
     if (!window.confirm($(this).data('confirm'))) {

@@ -3,6 +3,7 @@ import itertools
 from datetime import date
 from decimal import Decimal
 
+from models.phones import SimCard
 from models import (Asset, AssetCategory, AssetStatus, Building, Contract, ContractKind, ContractStatus, Department,
                     Employee, FuelCard, FuelType, ProcurementMethod, PropertyKind, Room, Supplier, Vehicle)
 
@@ -116,9 +117,86 @@ def institution(session, **kw):
         "head": head, "chief_accountant": chief, "form_family": FormFamily.f52n, **kw}))
 
 
+def sim_card(session, **kw):
+    n = _n()
+    if "operator" not in kw:
+        kw["operator"] = supplier(session)
+    if "holder" not in kw:
+        kw["holder"] = employee(session)
+    return _save(session, SimCard(**{"phone": f"+7912{n:07d}", "tariff": "Корпоративный",
+                                     "monthly_limit": Decimal("500.00"), **kw}))
+
+
 # One factory per registered entity: the registry-driven tests (smoke, rule × path, export, import) read these.
+def transport_request(session, **kw):
+    """A request for a trip on 10.03.2026 9:00–12:00; assigned when given a vehicle and a driver."""
+    from datetime import time
+
+    from models import RequestStatus, TransportRequest
+
+    n = _n()
+    kw = {k: v(session) if callable(v) and not isinstance(v, type) else v  # INVALID's overrides make records
+          for k, v in kw.items()}
+    if "requester" not in kw and "requester_id" not in kw:
+        kw["requester"] = employee(session)
+    status = RequestStatus.assigned if kw.get("vehicle") or kw.get("vehicle_id") else RequestStatus.new
+    return _save(session, TransportRequest(**{"number": f"З-{n}", "trip_date": date(2026, 3, 10),
+                                              "starts_at": time(9), "ends_at": time(12), "route": "Офис — Минфин",
+                                              "purpose": "Документы", "status": status, **kw}))
+
+
+def fit_vehicle(session, **kw):
+    """A vehicle fit for the line: in service, ОСАГО and diagnostic card valid through 2027."""
+    return vehicle(session, **{"tank_capacity": 50, "odometer_km": 10000, "osago_expires_on": date(2027, 6, 30),
+                               "diagnostic_expires_on": date(2027, 6, 30), **kw})
+
+
+def licensed_driver(session, **kw):
+    return employee(session, **{"is_driver": True, "licence_number": f"77 00 {_n():06d}",
+                                "licence_expires_on": date(2030, 1, 1), **kw})
+
+
+def waybill(session, **kw):
+    """An open waybill of 02.03.2026 (numbered here; the panel numbers through the document engine)."""
+    from datetime import datetime
+
+    from models import Waybill, WaybillStatus
+
+    n = _n()
+    if "vehicle" not in kw:
+        kw["vehicle"] = fit_vehicle(session)
+    if "driver" not in kw:
+        kw["driver"] = licensed_driver(session)
+    return _save(session, Waybill(**{"year": 2026, "number": 1000 + n, "status": WaybillStatus.draft,
+                                     "valid_from": date(2026, 3, 2), "valid_to": date(2026, 3, 2),
+                                     "departure_at": datetime(2026, 3, 2, 8), "odometer_out": 10000,
+                                     "fuel_out": Decimal("20.00"), "fuel_received": Decimal("0.00"), **kw}))
+
+
+def _clashing_start(record):
+    """The record's vehicle already booked 9:00–12:00 by another request: starting at 11:00 double-books it."""
+    from datetime import time
+
+    from models import db
+
+    transport_request(db.session, vehicle_id=record.vehicle_id, driver=licensed_driver(db.session),
+                      trip_date=record.trip_date, starts_at=time(9), ends_at=time(12))
+    db.session.commit()
+    return time(11)
+
+
 FACTORIES = {Department: department, Employee: employee, AssetCategory: category, Building: building, Room: room,
-             Supplier: supplier, Contract: contract, Asset: asset, Vehicle: vehicle, FuelCard: fuel_card}
+             Supplier: supplier, Contract: contract, Asset: asset, Vehicle: vehicle, FuelCard: fuel_card,
+             SimCard: sim_card}
+
+
+def _fleet_factories():
+    from models import TransportRequest, Waybill
+
+    return {TransportRequest: transport_request, Waybill: waybill}
+
+
+FACTORIES.update(_fleet_factories())
 
 # Per entity: (record overrides, the change that breaks a rule — a value may be a function of the record —,
 # the field it concerns). The rule × path test
@@ -138,4 +216,22 @@ INVALID = {
             ({"status": AssetStatus.written_off}, {"notes": "правка"}, "status")],
     Vehicle: [({"registered_on": date(2024, 5, 1)}, {"deregistered_on": date(2024, 4, 1)}, "deregistered_on")],
     FuelCard: [({}, {"monthly_limit_l": -10}, "monthly_limit_l")],
+    SimCard: [({}, {"phone": "+7 912 123"}, "phone"), ({}, {"monthly_limit": Decimal("-1.00")}, "monthly_limit"),
+              ({}, {"holder_id": None}, "holder_id")],
 }
+
+
+def _fleet_invalid():
+    from datetime import time
+
+    from models import TransportRequest, Waybill
+
+    return {
+        TransportRequest: [({}, {"ends_at": time(8, 0)}, "ends_at"),
+                           ({"vehicle": fit_vehicle, "driver": licensed_driver, "starts_at": time(13),
+                             "ends_at": time(15)}, {"starts_at": _clashing_start}, "vehicle_id")],
+        Waybill: [({}, {"odometer_in": 5}, "odometer_in")],
+    }
+
+
+INVALID.update(_fleet_invalid())

@@ -68,9 +68,31 @@ def test_inn_near_miss(value):
     assert error_of(check_inn, value) == "invalid checksum"
 
 
-@pytest.mark.parametrize("value", ["", "770708389", "77070838930", "770708389X", "7707 083893"])
+@pytest.mark.parametrize("value", ["", "770708389", "77070838930", "770708389X", "7707 083893", "７７０７０８３８９３",
+                                   "٧٧٠٧٠٨٣٨٩٣", "77070838９3", "7707083²93"])
 def test_inn_wrong_shape(value):
     assert error_of(check_inn, value) == "must be 10 or 12 digits"
+
+
+@pytest.mark.parametrize("check,value", [(check_inn, "0000000000"), (check_inn, "000000000000"),
+                                         (check_ogrn, "0000000000000"), (check_ogrn, "000000000000000"),
+                                         (check_fuel_card_number, "0000000000000"), (check_ikz, "0" * 36)])
+def test_all_zeros_refused(check, value):
+    assert error_of(check, value) == "all zeros is never issued"
+
+
+def test_inn_region_00_refused():
+    assert error_of(check_inn, "0012345679") == "no region has the code 00"
+
+
+def test_kpp_all_zero_refused():
+    assert error_of(check_kpp, "000000000") == "no tax office has the code 0000"
+    assert "9 characters" in error_of(check_kpp, "7736０1001")
+
+
+@pytest.mark.parametrize("value", ["2027700132195", "4027700132195", "504770200000080"])  # record numbers (ГРН)
+def test_ogrn_first_digit(value):
+    assert error_of(check_ogrn, value) == "an ОГРН starts with 1 or 5, an ОГРНИП with 3"
 
 
 # --- КПП -----------------------------------------------------------------------
@@ -117,9 +139,38 @@ def test_bik_valid():
     assert check_bik(" 044525225 ") == "044525225"
 
 
-@pytest.mark.parametrize("value", ["144525225", "04452522", "0445252250", "04452522X"])
+@pytest.mark.parametrize("value", ["144525225", "04452522", "0445252250", "04452522X", "024501901", "044５25225"])
 def test_bik_invalid(value):
-    assert error_of(check_bik, value) == "must be 9 digits starting with 04"
+    assert error_of(check_bik, value) == "must be 9 digits starting with 04 (a bank) or 00, 01 (a Treasury office)"
+
+
+@pytest.mark.parametrize("value", ["004525988", "017003983"])  # УФК по г. Москве, УФК по Тульской области
+def test_treasury_bik_valid(value):
+    assert check_bik(value) == value
+
+
+# Published payment requisites of Treasury offices: the single treasury account (ЕКС) and a treasury account.
+TREASURY = [
+    ("40102810545370000003", "004525988"),  # ЕКС, ГУ Банка России по ЦФО//УФК по г. Москве
+    ("03100643000000017300", "004525988"),  # казначейский счёт for federal revenue, same office
+    ("40102810445370000059", "017003983"),  # ЕКС, Отделение Тула//УФК по Тульской области
+    ("03100643000000016600", "017003983"),
+]
+
+
+@pytest.mark.parametrize("account,bik", TREASURY)
+def test_treasury_accounts_valid(account, bik):
+    assert check_account(account, bik) == account
+
+
+def test_single_treasury_account_is_keyed():
+    assert error_of(check_account, "40102810545370000004", "004525988") == "control key does not match the BIK"
+
+
+def test_treasury_account_shape():
+    assert "643" in error_of(check_account, "03100810000000017300", "004525988")
+    assert "only treasury accounts" in error_of(check_account, "40702810038000017240", "004525988")
+    assert "Treasury office" in error_of(check_account, "03100643000000017300", "044525225")
 
 
 # --- Bank accounts ----------------------------------------------------------------
@@ -206,11 +257,30 @@ def test_normalise_plate_does_not_validate():
     ],
 )
 def test_plate_invalid(value):
-    assert error_of(check_plate, value) == "must look like А123ВС77 or А123ВС777"
+    assert error_of(check_plate, value) == "must look like А123ВС77, АВ123477 (trailer) or 1234АВ77 (motorcycle)"
 
 
-def test_plate_number_000():
-    assert error_of(check_plate, "А000ВС77") == "number 000 is not issued"
+@pytest.mark.parametrize("raw,expected", [
+    ("АВ 1234 77", "АВ123477"),  # тип 2: a trailer
+    ("ax123474", "АХ123474"),
+    ("1234 АВ 77", "1234АВ77"),  # тип 3/4: a motorcycle or a tractor
+    ("7123 ВК 174", "7123ВК174"),
+    ("АВ 123 77", "АВ12377"),  # тип 1Б: a taxi or route bus
+    ("А 1234 77", "А123477"),  # тип 20: police
+    ("А123ВС977", "А123ВС977"),
+])
+def test_plate_other_series(raw, expected):
+    assert check_plate(raw) == expected
+
+
+@pytest.mark.parametrize("value", ["А000ВС77", "АВ000077", "0000АВ77", "АВ00077"])
+def test_plate_number_of_zeros(value):
+    assert error_of(check_plate, value) == "a number of zeros only is not issued"
+
+
+@pytest.mark.parametrize("value", ["А123ВС00", "А123ВС000", "А123ВС477"])
+def test_plate_region_00(value):
+    assert error_of(check_plate, value).startswith("must look like")
 
 
 # --- VIN -------------------------------------------------------------------------

@@ -198,3 +198,17 @@ def test_cli_seeds_then_skips_a_filled_database(app):
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0
     assert "seed-demo skipped: The database already has data" in second.output
+
+
+
+def test_a_month_on_the_line_with_each_reconciliation_problem_planted(seeded):
+    from models import FuelTransaction, Waybill, WaybillStatus
+    from services import fuel_month
+
+    session, summary = seeded
+    last = date.today().replace(day=1) - timedelta(days=1)
+    assert session.query(Waybill).filter(Waybill.status == WaybillStatus.approved).count() > 50
+    assert session.query(FuelTransaction).count() > 20
+    assert any(line.startswith("Fleet: ") for line in summary)
+    kinds = {p.kind for p in fuel_month.reconcile(session, last.year, last.month)}
+    assert {"no_waybill", "wrong_product", "over_tank", "over_limit", "over_norm", "foreign_card"} <= kinds

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from app import create_app
-from models import Job, JobStatus, Role, db, utcnow
+from models import Job, Role, db, utcnow
 from services import jobs
 from tests import factories as f
 from tests.conftest import login

@@ -1,7 +1,7 @@
 """search by trigram indexes (PostgreSQL), the assets-by-status ledger, background jobs
 
-Revision ID: 0015_search_tally_jobs
-Revises: 0014_import_jobs
+Revision ID: 0020_search_tally_jobs
+Revises: 0019_value_ranges
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,8 +10,8 @@ import models.types
 from models.search import FOLD_FUNCTION_SQL, TRIGRAM_COLUMNS, trigram_index_name, trigram_index_sql
 from models.tally import POSTGRES_TRIGGERS, SEED_SQL, SQLITE_TRIGGERS
 
-revision = '0015_search_tally_jobs'
-down_revision = '0014_import_jobs'
+revision = '0020_search_tally_jobs'
+down_revision = '0019_value_ranges'
 branch_labels = None
 depends_on = None
 
