@@ -85,8 +85,8 @@ def _form_data(view, record) -> dict:
         if field.type == "BooleanField":
             if field.data:
                 data[field.name] = "y"
-        elif field.type in ("QuerySelectField", "AjaxSelectField"):
-            data[field.name] = str(field.data.id) if field.data is not None else ""
+        elif field.type in ("QuerySelectField", "AjaxSelectField") or hasattr(field.data, "__table__"):
+            data[field.name] = str(field.data.id) if field.data is not None else ""  # a picker posts the id
         elif field.type == "VersionField":
             data[field.name] = str(record.version)
         else:
