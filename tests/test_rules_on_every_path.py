@@ -171,3 +171,41 @@ def test_import_refuses_with_the_rule_message(app, clerk, case):
         db.session.rollback()
         label, _, text = message.partition(": ")
         assert [(e.column, str(e.message)) for e in preview.errors] == [(label, text)]
+
+
+def test_off_balance_account_is_derived_on_every_path(app, clerk):
+    """An object of 10 000 ₽ or less goes to account 21 when commissioned, whether the date comes from the form,
+    a bulk edit or an import (the rule set's ``derive``; the list doesn't edit that date inline)."""
+    from models import Asset
+
+    with app.test_request_context():
+        by_form, by_bulk, by_import = (f.asset(db.session, book_value=Decimal("9500.00"), commissioned_on=None,
+                                               balance_account="101.36") for _ in range(3))
+        db.session.commit()
+        ids = by_form.id, by_bulk.id, by_import.id
+        view = _views(app)[Asset]
+        data = _form_data(view, by_form)
+        db.session.remove()
+    data["commissioned_on"] = "01.02.2026"
+    clerk.post(f"/admin/asset/edit/?id={ids[0]}", data=data)
+    with app.test_request_context():
+        preview = bulk_edit.preview(db.session, Asset, [ids[1]], {"commissioned_on": date(2026, 2, 1)})
+        bulk_edit.apply(db.session, Asset, preview.versions, preview.changes)
+        db.session.commit()
+    workbook = load_workbook(io.BytesIO(exported_file(app, clerk, "asset")))
+    sheet = workbook.active
+    headers = [c.value for c in sheet[1]]
+    with app.app_context():
+        db_number = db.session.get(Asset, ids[2]).inventory_number
+    for row in range(2, sheet.max_row + 1):
+        number = sheet.cell(row, 1).value
+        if number == db_number:
+            sheet.cell(row, headers.index("Дата ввода в эксплуатацию") + 1).value = date(2026, 2, 1)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with app.test_request_context():
+        preview = importer.dry_run(db.session, "asset", buffer.getvalue(), "file.xlsx", view.import_columns())
+        assert preview.ok, preview.errors
+        importer.apply(db.session, preview, "file.xlsx")
+        db.session.commit()
+        assert [db.session.get(Asset, i).balance_account for i in ids] == ["21", "21", "21"]
