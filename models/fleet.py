@@ -10,15 +10,14 @@ from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (JSON, BigInteger, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, Time,
+from sqlalchemy import (JSON, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, Time,
                         UniqueConstraint, select, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from sqlalchemy.types import TypeDecorator
 
 from .base import Base, Tracked
 from .documents import Document
 from .registry import concat, ru_date
-from .types import LabeledEnum, Money, enum_column
+from .types import Hundredths, LabeledEnum, Money, enum_column
 from .vehicles import FuelType, Vehicle, VehicleStatus
 
 CENTI = Decimal("0.01")
@@ -32,30 +31,12 @@ def litres(value) -> Decimal | None:
     return value.quantize(CENTI, rounding=ROUND_HALF_UP)
 
 
-class Litres(TypeDecorator):
+class Litres(Hundredths):
     """Litres to the hundredth, exact on every database (SQLite keeps whole centilitres in an INTEGER,
     so sums stay exact; wrap aggregates in ``type_coerce(func.sum(col), Litres())``)."""
 
     impl = Numeric(12, 2)
     cache_ok = True
-
-    def load_dialect_impl(self, dialect):
-        if dialect.name == "sqlite":
-            return dialect.type_descriptor(BigInteger())
-        return dialect.type_descriptor(Numeric(12, 2))
-
-    def process_bind_param(self, value, dialect):
-        value = litres(value)
-        if value is None or dialect.name != "sqlite":
-            return value
-        return int(value * 100)
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        if dialect.name == "sqlite":
-            return Decimal(int(value)).scaleb(-2)
-        return litres(value)
 
 
 # --- settings -------------------------------------------------------------------------------------

@@ -15,12 +15,11 @@ def to_money(value) -> Decimal | None:
     return Decimal(str(value)).quantize(KOPECK, rounding=ROUND_HALF_UP)
 
 
-class Money(TypeDecorator):
-    """Rubles as Decimal, exact to the kopeck on every database.
+class Hundredths(TypeDecorator):
+    """A Decimal to two places, exact on every database (money, litres).
 
-    PostgreSQL keeps NUMERIC(15, 2). SQLite has no decimal type (NUMERIC there is a float),
-    so it keeps whole kopecks in an INTEGER and SUM stays exact; wrap aggregates in
-    ``type_coerce(func.sum(col), Money())`` to get rubles back.
+    PostgreSQL keeps NUMERIC(p, 2). SQLite has no decimal type (NUMERIC there is a float), so it keeps whole
+    hundredths in an INTEGER and SUM stays exact; wrap aggregates in ``type_coerce(func.sum(col), Type())``.
     """
 
     impl = Numeric(15, 2)
@@ -29,7 +28,7 @@ class Money(TypeDecorator):
     def load_dialect_impl(self, dialect):
         if dialect.name == "sqlite":
             return dialect.type_descriptor(BigInteger())
-        return dialect.type_descriptor(Numeric(15, 2))
+        return dialect.type_descriptor(Numeric(type(self).impl.precision, 2))
 
     def process_bind_param(self, value, dialect):
         value = to_money(value)
@@ -41,8 +40,15 @@ class Money(TypeDecorator):
         if value is None:
             return None
         if dialect.name == "sqlite":
-            return Decimal(int(value)).scaleb(-2)  # whole kopecks -> rubles, exactly 2 places
+            return Decimal(int(value)).scaleb(-2)  # whole hundredths -> exactly 2 places
         return to_money(value)
+
+
+class Money(Hundredths):
+    """Rubles, exact to the kopeck: NUMERIC(15, 2) on PostgreSQL, whole kopecks on SQLite."""
+
+    impl = Numeric(15, 2)
+    cache_ok = True
 
 
 class LabeledEnum(str, enum.Enum):

@@ -69,9 +69,10 @@ def check_archive(data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             _check_members(archive.infolist())
             scan_parts(archive)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error, NotImplementedError) as exc:
-        if isinstance(exc, ArchiveRefused):
-            raise
+    except ArchiveRefused:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error, NotImplementedError):
+        # A damaged archive: whatever zipfile or the XML scan raises on it, the clerk hears one message.
         raise ArchiveRefused(_l("The file is not a spreadsheet (.xlsx, .xls, .ods) or a text file (.csv).")) from None
 
 
